@@ -1,0 +1,74 @@
+package dev.kiln.compiler.ir;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link Graph}: applies shape rules as nodes are added, names nodes within the current
+ * name scope, and remembers the source origin that diagnostics point at.
+ */
+public final class GraphBuilder {
+  private final Graph graph = new Graph();
+  private final Deque<String> scopes = new ArrayDeque<>();
+  private final Map<String, Integer> nameCounts = new HashMap<>();
+  private Object origin;
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** Adds a node of {@code op}; throws {@link ShapeError} if the op rejects its operands. */
+  public Node apply(OpDef op, Attrs attrs, Node... inputs) {
+    return apply(op, attrs, List.of(inputs));
+  }
+
+  public Node apply(OpDef op, Attrs attrs, List<Node> inputs) {
+    List<TensorType> types = new ArrayList<>(inputs.size());
+    for (Node in : inputs) {
+      types.add(in.type());
+    }
+    TensorType type = op.inferType(types, attrs);
+    return addNode(op, attrs, inputs, type, baseName(op, attrs));
+  }
+
+  /** Adds a node whose type and name are already known (used when passes rebuild a graph). */
+  public Node copyOf(Node n, List<Node> newInputs) {
+    return addNode(n.op(), n.attrs(), newInputs, n.type(), n.name());
+  }
+
+  private Node addNode(OpDef op, Attrs attrs, List<Node> inputs, TensorType type, String base) {
+    Node n = new Node(graph.size(), op, inputs, attrs, type, uniqueName(base), origin);
+    graph.add(n);
+    return n;
+  }
+
+  private String baseName(OpDef op, Attrs attrs) {
+    String leaf = attrs.has("name") ? attrs.<String>get("name") : op.name();
+    return scopes.isEmpty() ? leaf : String.join("/", scopes.reversed()) + "/" + leaf;
+  }
+
+  private String uniqueName(String base) {
+    int k = nameCounts.merge(base, 1, Integer::sum);
+    return k == 1 ? base : base + "_" + (k - 1);
+  }
+
+  /** Enters a name scope; nodes added until the matching {@link #popScope()} are named under it. */
+  public void pushScope(String name) {
+    scopes.push(name);
+  }
+
+  public void popScope() {
+    scopes.pop();
+  }
+
+  /** The source position attached to nodes added from now on (front-end specific). */
+  public Object setOrigin(Object origin) {
+    Object previous = this.origin;
+    this.origin = origin;
+    return previous;
+  }
+}
