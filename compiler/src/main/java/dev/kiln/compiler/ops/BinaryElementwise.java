@@ -37,6 +37,16 @@ abstract class BinaryElementwise implements OpDef {
     return operands;
   }
 
+  /** Whether BOOL operands are accepted: true for comparisons, false for arithmetic. */
+  boolean acceptsBool() {
+    return false;
+  }
+
+  /** The op as the user writes it, in diagnostics: {@code add}, {@code notEqual}. */
+  String userName() {
+    return OpSupport.userName(name);
+  }
+
   @Override
   public final String name() {
     return name;
@@ -51,11 +61,15 @@ abstract class BinaryElementwise implements OpDef {
   public final TensorType inferType(List<TensorType> inputs, Attrs attrs) {
     TensorType a = inputs.get(0);
     TensorType b = inputs.get(1);
+    String op = userName();
     if (a.dtype() != b.dtype()) {
-      throw new ShapeError(name + ": operands have different dtypes, " + a + " and " + b
+      throw new ShapeError(op + ": operands have different dtypes, " + a + " and " + b
           + "; cast one of them");
     }
-    return new TensorType(resultType(a.dtype()), Broadcasting.shape(name, a.shape(), b.shape()));
+    if (a.dtype() == DType.BOOL && !acceptsBool()) {
+      throw new ShapeError(op + ": expects numeric operands, got " + a + " and " + b);
+    }
+    return new TensorType(resultType(a.dtype()), Broadcasting.shape(op, a.shape(), b.shape()));
   }
 
   @Override

@@ -31,6 +31,11 @@ abstract class UnaryElementwise implements OpDef {
     return false;
   }
 
+  /** The op as the user writes it, in diagnostics: {@code sqrt}, {@code relu}. */
+  String userName() {
+    return OpSupport.userName(name);
+  }
+
   @Override
   public final String name() {
     return name;
@@ -45,7 +50,8 @@ abstract class UnaryElementwise implements OpDef {
   public TensorType inferType(List<TensorType> inputs, Attrs attrs) {
     TensorType x = inputs.get(0);
     if (!x.dtype().isFloating() && !(acceptsIntegers() && x.dtype() != dev.kiln.dsl.DType.BOOL)) {
-      throw new ShapeError(name + ": expects a floating-point tensor, got " + x);
+      throw new ShapeError(userName() + ": expects a "
+          + (acceptsIntegers() ? "numeric" : "floating-point") + " tensor, got " + x);
     }
     return x;
   }

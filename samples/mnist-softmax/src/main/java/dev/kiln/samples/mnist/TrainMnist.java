@@ -1,0 +1,58 @@
+package dev.kiln.samples.mnist;
+
+import dev.kiln.runtime.Optimizers;
+import dev.kiln.runtime.data.Batch;
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.MnistDigits;
+import dev.kiln.runtime.data.TrainingProgress;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the compiled {@link MnistSoftmax} on 8,000 real handwritten digits, reports accuracy on
+ * 2,000 held-out digits, and saves a checkpoint.
+ */
+public final class TrainMnist {
+  static final int EPOCHS = 10;
+  static final int BATCH = 100;
+  static final float LEARNING_RATE = 0.5f;
+  static final long SEED = 42;
+
+  public static void main(String[] args) throws Exception {
+    Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/mnist-softmax.safetensors");
+
+    Dataset all = MnistDigits.load().shuffled(SEED);
+    Dataset[] split = all.split(8_000);
+    Dataset train = split[0];
+    Dataset test = split[1];
+    System.out.printf("MNIST digits: %,d for training, %,d held out%n", train.size(), test.size());
+
+    var model = MnistSoftmaxCompiled.create(SEED);
+    var sgd = model.trainer(Optimizers.sgd(LEARNING_RATE));
+    var rng = new SplittableRandom(SEED);
+    int stepsPerEpoch = (train.size() + BATCH - 1) / BATCH;
+    long start = System.nanoTime();
+    for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+      double lossSum = 0;
+      int steps = 0;
+      try (var progress = new TrainingProgress("epoch " + epoch + "/" + EPOCHS, stepsPerEpoch)) {
+        for (Batch b : train.batches(BATCH, rng)) {
+          float loss = sgd.step(b.images(), b.labels());
+          lossSum += loss;
+          steps++;
+          progress.step(loss);
+        }
+      }
+      System.out.printf("epoch %2d: mean loss %.4f, held-out accuracy %.4f%n",
+          epoch, lossSum / steps, model.accuracy(test.images(), test.labels()));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    float accuracy = model.accuracy(test.images(), test.labels());
+    System.out.printf("trained %d epochs in %.2f s (%.2f ms per step of %d)%n",
+        EPOCHS, seconds, seconds * 1000 / (EPOCHS * stepsPerEpoch), BATCH);
+    System.out.printf("held-out accuracy: %.4f on %,d digits%n", accuracy, test.size());
+
+    model.save(checkpoint);
+    System.out.println("checkpoint saved to " + checkpoint.toAbsolutePath());
+  }
+}
