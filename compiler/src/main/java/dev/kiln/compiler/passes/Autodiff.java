@@ -87,7 +87,7 @@ public final class Autodiff {
     Map<Node, List<Node>> contributions = new HashMap<>();
     Map<Node, Node> totals = new HashMap<>();
     b.pushScope(scope);
-    Object outerOrigin = b.setOrigin(null);
+    Object outerOrigin = b.setOrigin(loss.origin());
     try {
       if (!onPath.isEmpty()) {
         contributions.put(loss, new ArrayList<>(List.of(Emit.scalar(b, loss.type().dtype(), 1))));
