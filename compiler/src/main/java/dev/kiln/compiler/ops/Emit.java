@@ -70,9 +70,24 @@ public final class Emit {
     return b.apply(MATMUL, Attrs.of("transposeA", transposeA, "transposeB", transposeB), x, y);
   }
 
-  /** Reshape to {@code shape}; its dims may include symbols, and at most one static -1... */
+  /**
+   * Reshape to {@code shape}, which is fully resolved: it holds no -1 (a {@code Dim} cannot), its
+   * symbolic dims are the same multiset as {@code x}'s and its static dims multiply to the same
+   * count. Records {@code x}'s shape as attribute {@code from} so that the symbols can be bound at
+   * run time. To infer one dimension from the element count, use the {@code long...} overload.
+   */
   public static Node reshape(GraphBuilder b, Node x, Shape shape) {
-    return b.apply(RESHAPE, Attrs.of("shape", shape), x);
+    return b.apply(RESHAPE, Attrs.of("shape", shape, "from", x.shape()), x);
+  }
+
+  /**
+   * Reshape to static {@code sizes}, at most one of them -1 (as the user writes it): the -1 is
+   * resolved now, to a static size, or to {@code x}'s one symbolic dim when the other sizes account
+   * for all of its static elements ({@code [batch, 28, 28]} to {@code (-1, 784)} gives
+   * {@code [batch, 784]}).
+   */
+  public static Node reshape(GraphBuilder b, Node x, long... sizes) {
+    return reshape(b, x, Reshape.resolve(x.shape(), sizes));
   }
 
   // ---- reductions ---------------------------------------------------------------------------

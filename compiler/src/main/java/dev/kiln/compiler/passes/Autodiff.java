@@ -46,10 +46,10 @@ public final class Autodiff {
             + "': it is " + w.type() + ", not floating-point");
       }
     }
-    List<Node> nodes = List.copyOf(b.graph().nodes().subList(0, loss.id() + 1));
-    if (nodes.get(loss.id()) != loss) {
+    if (loss.id() >= b.graph().size() || b.graph().node(loss.id()) != loss) {
       throw new IllegalArgumentException("loss " + loss.name() + " is not a node of this graph");
     }
+    List<Node> nodes = List.copyOf(b.graph().nodes().subList(0, loss.id() + 1));
 
     // Forward: nodes that depend on some wrt node through floating-point values.
     Set<Node> fromWrt = new HashSet<>();

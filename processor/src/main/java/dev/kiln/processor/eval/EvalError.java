@@ -1,0 +1,27 @@
+package dev.kiln.processor.eval;
+
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.Tree;
+
+/**
+ * A user error found while evaluating model code: one sentence, reported at {@link #tree()}. It
+ * unwinds evaluation of the current field or entry point, which is then abandoned.
+ */
+public final class EvalError extends RuntimeException {
+  private final transient Tree tree;
+  private final transient CompilationUnitTree unit;
+
+  public EvalError(Tree tree, CompilationUnitTree unit, String message) {
+    super(message, null, false, false);
+    this.tree = tree;
+    this.unit = unit;
+  }
+
+  public Tree tree() {
+    return tree;
+  }
+
+  public CompilationUnitTree unit() {
+    return unit;
+  }
+}

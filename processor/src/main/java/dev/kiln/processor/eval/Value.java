@@ -1,0 +1,89 @@
+package dev.kiln.processor.eval;
+
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.dsl.DType;
+import java.util.Arrays;
+
+/** What an expression in model code evaluates to at build time. */
+public sealed interface Value {
+
+  /** Describes the value in a diagnostic: {@code a tensor f32[batch, 10]}, {@code the int 3}. */
+  String describe();
+
+  /** A graph tensor. */
+  record TensorValue(Node node) implements Value {
+    @Override
+    public String describe() {
+      return "a tensor " + node.type();
+    }
+  }
+
+  /**
+   * {@code Ops.scalar(v)}: a scalar tensor constant whose floating dtype follows the tensor it is
+   * combined with (f32 on its own); materialized when it meets a tensor.
+   */
+  record ScalarValue(double value) implements Value {
+    @Override
+    public String describe() {
+      return "the scalar tensor " + value;
+    }
+  }
+
+  /** A compile-time number, boxed as Integer, Long, Float or Double (Java's numeric kinds). */
+  record NumberValue(Number value) implements Value {
+    @Override
+    public String describe() {
+      return "the " + typeName() + " " + value;
+    }
+
+    public String typeName() {
+      return switch (value) {
+        case Integer i -> "int";
+        case Long l -> "long";
+        case Float f -> "float";
+        default -> "double";
+      };
+    }
+
+    public boolean isIntegral() {
+      return value instanceof Integer || value instanceof Long;
+    }
+  }
+
+  record BoolValue(boolean value) implements Value {
+    @Override
+    public String describe() {
+      return "the boolean " + value;
+    }
+  }
+
+  record StringValue(String value) implements Value {
+    @Override
+    public String describe() {
+      return "the string \"" + value + "\"";
+    }
+  }
+
+  record DTypeValue(DType dtype) implements Value {
+    @Override
+    public String describe() {
+      return "the dtype " + dtype.label();
+    }
+  }
+
+  /** A symbolic dimension ({@code Ops.BATCH}, {@code Dim.named("seq")}). */
+  record DimValue(String symbol) implements Value {
+    @Override
+    public String describe() {
+      return "the symbolic dimension " + symbol;
+    }
+  }
+
+  /** A variable initializer: its kind as the IR names it and its parameters. */
+  record InitValue(String kind, double[] args) implements Value {
+    @Override
+    public String describe() {
+      return "the initializer " + kind + Arrays.toString(args).replace('[', '(').replace(']', ')');
+    }
+  }
+}
