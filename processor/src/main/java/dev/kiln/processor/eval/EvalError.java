@@ -17,6 +17,16 @@ public final class EvalError extends RuntimeException {
     this.unit = unit;
   }
 
+  /** An error whose cause was already reported (a failed field or method used again). */
+  static EvalError alreadyReported() {
+    return new EvalError(null, null, "already reported");
+  }
+
+  /** Whether this error still has to be reported; false when its cause was reported already. */
+  public boolean isNew() {
+    return tree != null;
+  }
+
   public Tree tree() {
     return tree;
   }
