@@ -25,13 +25,13 @@ public final class ShapeCheck {
    * Checks one input.
    *
    * @param dims one per axis: an {@link Integer} for a static size, a {@link String} for a symbolic
-   *     dimension name
+   *     dimension name (a {@link Long} is accepted as a static size too)
    * @throws IllegalArgumentException naming the entry point, the input, the expected and the actual
    *     dtype and shape
    */
   public void check(String input, NDArray value, DType dtype, Object... dims) {
     for (Object d : dims) {
-      if (!(d instanceof Integer) && !(d instanceof String)) {
+      if (!(d instanceof Integer || d instanceof Long || d instanceof Short || d instanceof String)) {
         throw new IllegalArgumentException(
             entryPoint + ": dimension " + d + " of input '" + input
                 + "' must be an Integer or a symbol name");
@@ -46,8 +46,8 @@ public final class ShapeCheck {
     List<String> mentioned = new ArrayList<>();
     for (int i = 0; ok && i < dims.length; i++) {
       int actual = value.dim(i);
-      if (dims[i] instanceof Integer size) {
-        ok = actual == size;
+      if (dims[i] instanceof Number size) {
+        ok = actual == size.longValue();
       } else {
         String name = (String) dims[i];
         Binding b = symbols.get(name);

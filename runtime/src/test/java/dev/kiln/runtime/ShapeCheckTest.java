@@ -79,6 +79,7 @@ class ShapeCheckTest {
     ShapeCheck c = new ShapeCheck("f");
     c.check("lr", NDArray.scalar(0.1f), DType.F32);
     c.check("ids", NDArray.of(new int[] {1, 2}, 2), DType.I32, "n");
+    c.check("table", NDArray.zeros(DType.F32, 2, 4), DType.F32, "n", 4L);
     assertEquals(2, c.symbol("n"));
   }
 }

@@ -668,6 +668,9 @@ public final class Evaluator {
   }
 
   private Value callOwn(String name, List<? extends ExpressionTree> argTrees, MethodInvocationTree call, Ctx c) {
+    if (model.methods(name).isEmpty()) {
+      throw error(call, c, "unknown method '" + name + "' of " + model.type.getSimpleName());
+    }
     List<ExecutableElement> candidates = model.methods(name).stream()
         .filter(m -> m.getParameters().size() == argTrees.size()).toList();
     if (candidates.isEmpty()) {

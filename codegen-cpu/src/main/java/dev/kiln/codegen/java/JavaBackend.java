@@ -1,0 +1,371 @@
+package dev.kiln.codegen.java;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.compiler.ir.Dim;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Shape;
+import dev.kiln.compiler.model.CompiledModel;
+import dev.kiln.compiler.model.EntryPoint;
+import dev.kiln.compiler.model.GeneratedFile;
+import dev.kiln.dsl.DType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The Java backend: turns a compiled model into one readable Java class, {@code <Model>Compiled},
+ * holding the model's variables and one typed method per entry point. Every scheduled node
+ * becomes a call of a small private static kernel (chains of elementwise nodes fuse into one
+ * loop), commented with the graph node it computes, so a user can step through it in a debugger.
+ */
+public final class JavaBackend {
+  static final String RUNTIME = "dev.kiln.runtime";
+  static final ClassName NDARRAY = ClassName.get(RUNTIME, "NDArray");
+  static final ClassName MODEL_STATE = ClassName.get(RUNTIME, "ModelState");
+  static final ClassName INITIALIZERS = ClassName.get(RUNTIME, "Initializers");
+  static final ClassName OPTIMIZER = ClassName.get(RUNTIME, "Optimizer");
+  static final ClassName OPTIMIZER_STATE = ClassName.get(RUNTIME, "OptimizerState");
+
+  private JavaBackend() {}
+
+  /** The generated facade source for {@code model}. */
+  public static List<GeneratedFile> generate(CompiledModel model) {
+    ClassContext cls = new ClassContext(model);
+    TypeSpec type = cls.build();
+    JavaFile file = JavaFile.builder(model.packageName(), type)
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+    return List.of(new GeneratedFile(GeneratedFile.Kind.JAVA_SOURCE, model.packageName(),
+        type.name(), file.toString()));
+  }
+
+  /** Class-wide state: names, kernels and constants shared by the entry points. */
+  static final class ClassContext {
+    final CompiledModel model;
+    final String className;
+    final KernelMethod.Symbols symbols;
+    private final Map<Node, String> paramFields = new LinkedHashMap<>();
+    private final Map<Integer, String> constantFields = new LinkedHashMap<>();
+    private final Map<String, MethodSpec> kernels = new LinkedHashMap<>();
+    private final List<FieldSpec> constants = new ArrayList<>();
+    private final CodeBlock.Builder staticInit = CodeBlock.builder();
+    private final NameAllocator staticNames = new NameAllocator();
+    private final Set<String> inputNames = new HashSet<>();
+
+    ClassContext(CompiledModel model) {
+      this.model = model;
+      this.className = model.simpleName() + "Compiled";
+      for (Node in : model.inputs()) {
+        inputNames.add(EntryWriter.inputName(in));
+      }
+      for (EntryPoint ep : model.entryPoints()) {
+        for (Node in : ep.inputs()) {
+          inputNames.add(EntryWriter.inputName(in));
+        }
+      }
+      Set<String> reserved = new HashSet<>(inputNames);
+      reserved.add("state");
+      reserved.add("optimizerState");
+      NameAllocator fields = new NameAllocator();
+      fields.newName("state", "state");
+      fields.newName("optimizerState", "optimizerState");
+      for (String r : List.of("rng", "seed", "optimizer", "file", "check")) {
+        fields.newName(r, r);
+      }
+      for (Node p : model.params()) {
+        String f = fields.newName(NameAllocator.toJavaIdentifier(p.attrs().<String>get("name")));
+        paramFields.put(p, f);
+        reserved.add(f);
+        staticNames.newName(f, "field:" + f);
+      }
+      symbols = new KernelMethod.Symbols(reserved);
+      // Name every symbol up front, so that kernels and entry points avoid them all.
+      for (Node n : model.graph().nodes()) {
+        for (Dim d : n.shape().dims()) {
+          if (!d.isStatic()) {
+            symbols.ident(d.symbol());
+          }
+        }
+      }
+    }
+
+    /** Names a local may not take: parameters, fields, static fields. */
+    private Set<String> reservedLocals() {
+      Set<String> r = new HashSet<>(inputNames);
+      r.addAll(paramFields.values());
+      r.add("state");
+      r.add("optimizerState");
+      r.add("check");
+      r.addAll(constantFields.values());
+      return r;
+    }
+
+    String paramField(Node variable) {
+      String f = paramFields.get(variable);
+      if (f == null) {
+        for (var e : paramFields.entrySet()) {
+          if (e.getKey().id() == variable.id()) {
+            return e.getValue();
+          }
+        }
+        throw new IllegalStateException("variable " + variable.name() + " is not among the model's params");
+      }
+      return f;
+    }
+
+    /** A static final field holding a constant's elements (created on first use). */
+    String constantField(Node c) {
+      String existing = constantFields.get(c.id());
+      if (existing != null) {
+        return existing;
+      }
+      String name = staticNames.newName(
+          EntryWriter.ident(c).toUpperCase(java.util.Locale.ROOT), "const:" + c.id());
+      DType t = c.type().dtype();
+      Shape shape = c.shape();
+      int n = (int) shape.numElements();
+      double[] values = c.attrs().getDoubles("values");
+      FieldSpec.Builder f = FieldSpec.builder(JavaTypes.array(t), name,
+          Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("$L\n", EntryWriter.describe(c));
+      if (values.length == 1 && n != 1) {
+        f.initializer("new $T[$L]", JavaTypes.element(t), n);
+        staticInit.addStatement("$T.fill($L, $L)", java.util.Arrays.class, name,
+            JavaTypes.literal(t, values[0]));
+      } else {
+        CodeBlock.Builder init = CodeBlock.builder().add("{");
+        for (int i = 0; i < values.length; i++) {
+          init.add(i == 0 ? "$L" : ", $L", JavaTypes.literal(t, values[i]));
+        }
+        f.initializer(init.add("}").build());
+      }
+      constants.add(f.build());
+      constantFields.put(c.id(), name);
+      return name;
+    }
+
+    /** Adds a kernel, reusing an identical one of the same name; returns its final name. */
+    String addKernel(String baseName, Function<String, MethodSpec> build) {
+      String name = baseName;
+      for (int k = 2; ; k++) {
+        MethodSpec spec = build.apply(name);
+        MethodSpec existing = kernels.get(name);
+        if (existing == null) {
+          kernels.put(name, spec);
+          return name;
+        }
+        if (existing.toString().equals(spec.toString())) {
+          return name;
+        }
+        name = baseName + "_" + k;
+      }
+    }
+
+    TypeSpec build() {
+      ClassName self = ClassName.get(model.packageName(), className);
+      TypeSpec.Builder t = TypeSpec.classBuilder(className)
+          .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+          .addJavadoc("Generated by Kiln from {@code $L}: the model's variables and its compiled entry"
+              + " points.\nDo not edit: this file is rewritten on every build.\n",
+              model.packageName().isEmpty() ? model.simpleName()
+                  : model.packageName() + "." + model.simpleName());
+      t.addField(FieldSpec.builder(MODEL_STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
+      for (Node p : model.params()) {
+        t.addField(FieldSpec.builder(NDARRAY, paramFields.get(p), Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("$L\n", EntryWriter.describe(p)).build());
+      }
+      t.addMethod(constructor());
+      t.addMethod(create(self));
+
+      List<EntryPoint> trains = model.entryPoints().stream()
+          .filter(e -> e.kind() == EntryPoint.Kind.TRAIN).toList();
+      for (EntryPoint ep : model.entryPoints()) {
+        if (ep.kind() == EntryPoint.Kind.FETCH) {
+          t.addMethod(fetch(ep));
+        }
+      }
+      for (EntryPoint ep : trains) {
+        ClassName trainer = self.nestedClass(upperFirst(ep.name()) + "Trainer");
+        t.addMethod(MethodSpec.methodBuilder(ep.name() + "Trainer")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc("A trainer of {@code $L}: each step runs forward, backward and $L's update."
+                + "\nThe optimizer's state lives in the trainer.\n", ep.name(), "the optimizer")
+            .addParameter(OPTIMIZER, "optimizer")
+            .returns(trainer)
+            .addStatement("return new $T(optimizer)", trainer)
+            .build());
+        t.addType(trainer(ep, trainer));
+      }
+      if (trains.size() == 1) {
+        EntryPoint ep = trains.getFirst();
+        ClassName trainer = self.nestedClass(upperFirst(ep.name()) + "Trainer");
+        t.addMethod(MethodSpec.methodBuilder("trainer")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc("A trainer of the model's one loss, {@code $L}.\n", ep.name())
+            .addParameter(OPTIMIZER, "optimizer")
+            .returns(trainer)
+            .addStatement("return new $T(optimizer)", trainer)
+            .build());
+      }
+      t.addMethod(MethodSpec.methodBuilder("save").addModifiers(Modifier.PUBLIC)
+          .addJavadoc("Writes every variable to {@code file} (see {@link $T#save}).\n", MODEL_STATE)
+          .addParameter(Path.class, "file").addStatement("state.save(file)").build());
+      t.addMethod(MethodSpec.methodBuilder("restore").addModifiers(Modifier.PUBLIC)
+          .addJavadoc("Reads every variable from {@code file} (see {@link $T#restore}).\n", MODEL_STATE)
+          .addParameter(Path.class, "file").addStatement("state.restore(file)").build());
+      t.addMethod(MethodSpec.methodBuilder("variables").addModifiers(Modifier.PUBLIC)
+          .addJavadoc("The model's variables by name, in declaration order (live, not copies).\n")
+          .returns(ParameterizedTypeName.get(ClassName.get(SequencedMap.class),
+              ClassName.get(String.class), NDARRAY))
+          .addStatement("return state.variables()").build());
+
+      // Kernels and constants are discovered while writing the entry points above.
+      t.addFields(constants);
+      if (!staticInit.isEmpty()) {
+        t.addStaticBlock(staticInit.build());
+      }
+      t.addMethods(kernels.values());
+      return t.build();
+    }
+
+    private MethodSpec constructor() {
+      MethodSpec.Builder m = MethodSpec.constructorBuilder()
+          .addModifiers(Modifier.PRIVATE)
+          .addParameter(MODEL_STATE, "state")
+          .addStatement("this.state = state");
+      for (Node p : model.params()) {
+        m.addStatement("this.$L = state.get($S)", paramFields.get(p), p.attrs().<String>get("name"));
+      }
+      return m.build();
+    }
+
+    private MethodSpec create(ClassName self) {
+      MethodSpec.Builder m = MethodSpec.methodBuilder("create")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .addJavadoc("A new instance of the model, its variables initialized from {@code seed}.\n")
+          .addParameter(TypeName.LONG, "seed")
+          .returns(self)
+          .addStatement("$T state = new $T($S)", MODEL_STATE, MODEL_STATE, model.simpleName())
+          .addStatement("$T rng = new $T(seed)", SplittableRandom.class, SplittableRandom.class);
+      for (Node p : model.params()) {
+        String local = paramFields.get(p);
+        CodeBlock.Builder add = CodeBlock.builder().add("$T $L = state.add($S, $T.$L", NDARRAY, local,
+            p.attrs().<String>get("name"), DType.class, p.type().dtype().name());
+        for (Dim d : p.shape().dims()) {
+          if (!d.isStatic()) {
+            throw new IllegalStateException("variable " + p.name() + " has a symbolic shape " + p.shape());
+          }
+          add.add(", $L", d.size());
+        }
+        m.addStatement(add.add(")").build());
+        double[] args = p.attrs().has("initArgs") ? p.attrs().getDoubles("initArgs") : new double[0];
+        CodeBlock.Builder argList = CodeBlock.builder().add("new double[] {");
+        for (int i = 0; i < args.length; i++) {
+          argList.add(i == 0 ? "$L" : ", $L", JavaTypes.literal(DType.F64, args[i]));
+        }
+        m.addStatement("$T.fill($L, $S, $L}, rng)", INITIALIZERS, local,
+            p.attrs().has("init") ? p.attrs().<String>get("init") : "zeros", argList.build());
+      }
+      return m.addStatement("return new $T(state)", self).build();
+    }
+
+    private List<ParameterSpec> inputParams(EntryPoint ep) {
+      List<ParameterSpec> ps = new ArrayList<>();
+      for (Node in : ep.inputs()) {
+        ps.add(ParameterSpec.builder(NDARRAY, EntryWriter.inputName(in))
+            .build());
+      }
+      return ps;
+    }
+
+    private MethodSpec fetch(EntryPoint ep) {
+      EntryWriter w = new EntryWriter(this, ep, reservedLocals());
+      CodeBlock body = w.write(ep.name());
+      Node out = ep.output();
+      MethodSpec.Builder m = MethodSpec.methodBuilder(ep.name())
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc("Computes {@code $L}: $L.\n", ep.name(), out.type())
+          .addParameters(inputParams(ep))
+          .addCode(body)
+          .addCode("\n");
+      if (out.shape().rank() == 0) {
+        m.returns(JavaTypes.element(out.type().dtype())).addStatement("return $L", w.scalar(out));
+      } else {
+        m.returns(NDARRAY).addStatement("return $L", w.ndarray(out));
+      }
+      return m.build();
+    }
+
+    private TypeSpec trainer(EntryPoint ep, ClassName trainer) {
+      List<Node> trainable = new ArrayList<>();
+      List<Node> grads = new ArrayList<>();
+      for (Node p : model.params()) {
+        for (var e : ep.gradients().entrySet()) {
+          if (e.getKey().id() == p.id()) {
+            trainable.add(p);
+            grads.add(e.getValue());
+          }
+        }
+      }
+      CodeBlock.Builder params = CodeBlock.builder();
+      for (int i = 0; i < trainable.size(); i++) {
+        params.add(i == 0 ? "$L" : ", $L", paramFields.get(trainable.get(i)));
+      }
+      MethodSpec ctor = MethodSpec.constructorBuilder()
+          .addModifiers(Modifier.PRIVATE)
+          .addParameter(OPTIMIZER, "optimizer")
+          .addStatement("this.optimizerState = optimizer.init($T.of($L))", List.class, params.build())
+          .build();
+
+      EntryWriter w = new EntryWriter(this, ep, reservedLocals());
+      CodeBlock body = w.write(trainer.simpleName() + ".step");
+      Node loss = ep.output();
+      if (loss.shape().rank() != 0) {
+        throw new IllegalStateException("loss " + ep.name() + " is not a scalar: " + loss.type());
+      }
+      MethodSpec.Builder step = MethodSpec.methodBuilder("step")
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc("One training step on a batch: computes the loss and its gradients, then"
+              + " updates every\ntrainable variable. Returns the loss before the update.\n")
+          .addParameters(inputParams(ep))
+          .returns(JavaTypes.element(loss.type().dtype()))
+          .addCode(body)
+          .addCode("\n// Update: every gradient is computed before any variable changes.\n");
+      for (int i = 0; i < trainable.size(); i++) {
+        step.addStatement("optimizerState.update($L, $L, $L)", i,
+            paramFields.get(trainable.get(i)), w.ndarray(grads.get(i)));
+      }
+      step.addStatement("optimizerState.endStep()");
+      step.addStatement("return $L", w.scalar(loss));
+      return TypeSpec.classBuilder(trainer)
+          .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+          .addJavadoc("Trains {@code $L} with one optimizer; not thread-safe.\n", ep.name())
+          .addField(OPTIMIZER_STATE, "optimizerState", Modifier.PRIVATE, Modifier.FINAL)
+          .addMethod(ctor)
+          .addMethod(step.build())
+          .build();
+    }
+  }
+
+  static String upperFirst(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+}

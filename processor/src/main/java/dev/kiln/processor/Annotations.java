@@ -1,0 +1,31 @@
+package dev.kiln.processor;
+
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/** The DSL's annotations, looked up by name on elements. */
+public final class Annotations {
+  private Annotations() {}
+
+  public static final String MODEL = "dev.kiln.dsl.Model";
+  public static final String INPUT = "dev.kiln.dsl.Input";
+  public static final String PARAM = "dev.kiln.dsl.Param";
+  public static final String FETCH = "dev.kiln.dsl.Fetch";
+  public static final String LOSS = "dev.kiln.dsl.Loss";
+  public static final String TENSOR = "dev.kiln.dsl.Tensor";
+
+  public static boolean has(Element e, String annotation) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().contentEquals(annotation)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The simple name with an @, as users write it: {@code @Input}. */
+  public static String written(String annotation) {
+    return "@" + annotation.substring(annotation.lastIndexOf('.') + 1);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.kiln.processor;
+
+import com.google.auto.service.AutoService;
+import com.sun.source.util.Trees;
+import dev.kiln.codegen.java.JavaBackend;
+import dev.kiln.compiler.ir.ShapeError;
+import dev.kiln.compiler.model.CompiledModel;
+import dev.kiln.compiler.model.EntryPoint;
+import dev.kiln.compiler.model.GeneratedFile;
+import dev.kiln.compiler.model.ModelSpec;
+import dev.kiln.compiler.passes.GraphExport;
+import dev.kiln.compiler.passes.KilnCompiler;
+import dev.kiln.processor.eval.ModelReader;
+import dev.kiln.processor.validation.ModelValidator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Kiln's javac front end. For each {@code @Model} type: validate its structure, evaluate its code
+ * into a graph ({@link ModelSpec}), compile the graph, and generate the backends' files. A user
+ * error abandons only that model; processing of other models goes on.
+ */
+@AutoService(Processor.class)
+public final class KilnProcessor extends AbstractProcessor {
+  /** {@code -Akiln.debug=true} prints the stack trace of an internal error as a note. */
+  static final String DEBUG_OPTION = "kiln.debug";
+
+  private Trees trees;
+  private Diagnostics diagnostics;
+  private ModelValidator validator;
+  private ModelReader reader;
+  private FileWriter writer;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    trees = Trees.instance(env);
+    diagnostics = new Diagnostics(env.getMessager(), trees);
+    validator = new ModelValidator(diagnostics, trees);
+    reader = new ModelReader(trees, env.getElementUtils(), diagnostics);
+    writer = new FileWriter(env.getFiler());
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(Annotations.MODEL);
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(DEBUG_OPTION);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (TypeElement annotation : annotations) {
+      for (Element e : round.getElementsAnnotatedWith(annotation)) {
+        if (e instanceof TypeElement model) {
+          processModel(model);
+        }
+      }
+    }
+    return false;
+  }
+
+  private void processModel(TypeElement model) {
+    long start = System.nanoTime();
+    try {
+      if (!validator.validate(model)) {
+        return;
+      }
+      Optional<ModelSpec> spec = reader.read(model);
+      if (spec.isEmpty()) {
+        return;
+      }
+      KilnCompiler.Compilation compilation;
+      try {
+        compilation = KilnCompiler.compileWithReport(spec.get());
+      } catch (ShapeError e) {
+        diagnostics.error(model, e.getMessage());
+        return;
+      }
+      CompiledModel compiled = compilation.model();
+      List<GeneratedFile> files = JavaBackend.generate(compiled);
+      for (GeneratedFile f : files) {
+        writer.write(f, model);
+      }
+      String pkg = compiled.packageName();
+      String simple = compiled.simpleName();
+      writer.writeReadableResource(new GeneratedFile(GeneratedFile.Kind.RESOURCE, pkg,
+          simple + ".graph.json", GraphExport.json(compiled)), model);
+      writer.writeReadableResource(new GeneratedFile(GeneratedFile.Kind.RESOURCE, pkg,
+          simple + ".graph.dot", GraphExport.dot(compiled)), model);
+      diagnostics.note(model, report(compilation, files, System.nanoTime() - start));
+    } catch (IOException e) {
+      diagnostics.error(model, "Kiln could not write the files generated for model "
+          + model.getSimpleName() + ": " + e.getMessage());
+    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+      diagnostics.error(model, "Kiln could not compile model " + model.getSimpleName() + ": "
+          + describe(e) + "; this is a Kiln bug");
+      if (Boolean.parseBoolean(processingEnv.getOptions().get(DEBUG_OPTION))) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        diagnostics.note(model, trace.toString());
+      }
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : " (" + message.replaceAll("\\s+", " ") + ")");
+  }
+
+  /** The build report: one note per model. */
+  private static String report(KilnCompiler.Compilation c, List<GeneratedFile> files, long nanos) {
+    KilnCompiler.Report r = c.report();
+    StringBuilder sb = new StringBuilder("Kiln compiled model ").append(c.model().simpleName())
+        .append(" in ").append(nanos / 1_000_000).append(" ms: ")
+        .append(r.original()).append(" graph nodes from the model, ")
+        .append(r.afterCse()).append(" after common-subgraph elimination (")
+        .append(r.mergedBeforeAutodiff()).append(" merged), ")
+        .append(r.afterAutodiff()).append(" with gradients, ")
+        .append(r.optimized()).append(" after optimization; entry points ");
+    List<EntryPoint> eps = c.model().entryPoints();
+    for (int i = 0; i < eps.size(); i++) {
+      EntryPoint ep = eps.get(i);
+      sb.append(i == 0 ? "" : ", ").append(ep.name())
+          .append(ep.kind() == EntryPoint.Kind.TRAIN ? " (train, " : " (fetch, ")
+          .append(ep.schedule().size()).append(" nodes)");
+    }
+    sb.append("; ").append(files.size()).append(" generated file").append(files.size() == 1 ? "" : "s");
+    return sb.toString();
+  }
+}
