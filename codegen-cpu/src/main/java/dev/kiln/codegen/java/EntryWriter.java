@@ -346,6 +346,15 @@ final class EntryWriter implements KernelTable.EmitContext {
     return Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 
+  private static String formatAttr(Object v) {
+    return switch (v) {
+      case int[] a -> java.util.Arrays.toString(a);
+      case double[] a -> a.length > 8 ? "double[" + a.length + "]" : java.util.Arrays.toString(a);
+      case DType t -> t.label();
+      default -> String.valueOf(v);
+    };
+  }
+
   /** {@code logits/MatMul: MatMul(examples, weights) -> f32[batch, 10]}. */
   static String describe(Node n) {
     StringJoiner args = new StringJoiner(", ", n.op().name() + "(", ")");
@@ -355,7 +364,7 @@ final class EntryWriter implements KernelTable.EmitContext {
       if (Boolean.FALSE.equals(v) || key.equals("from")) {
         return;
       }
-      attrs.add(key + "=" + (v instanceof int[] a ? java.util.Arrays.toString(a) : String.valueOf(v)));
+      attrs.add(key + "=" + formatAttr(v));
     });
     return n.name() + ": " + args + attrs + " -> " + n.type();
   }

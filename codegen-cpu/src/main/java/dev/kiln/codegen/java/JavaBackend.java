@@ -150,6 +150,8 @@ public final class JavaBackend {
         f.initializer("new $T[$L]", JavaTypes.element(t), n);
         staticInit.addStatement("$T.fill($L, $L)", java.util.Arrays.class, name,
             JavaTypes.literal(t, values[0]));
+      } else if (values.length > INLINE_LIMIT) {
+        f.initializer("$L($L, $L)", decoder(t), values.length, base64Chunks(t, values));
       } else {
         CodeBlock.Builder init = CodeBlock.builder().add("{");
         for (int i = 0; i < values.length; i++) {
@@ -160,6 +162,58 @@ public final class JavaBackend {
       constants.add(f.build());
       constantFields.put(c.id(), name);
       return name;
+    }
+
+    /** Large constants travel as Base64 text: literals would overflow the class file's limits. */
+    static final int INLINE_LIMIT = 256;
+
+    private static final int CHUNK = 60_000;
+
+    private String decoder(DType t) {
+      String name = "decode" + upperFirst(JavaTypes.accessor(t));
+      if (!kernels.containsKey(name)) {
+        TypeName et = JavaTypes.element(t);
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .addJavadoc("Decodes $L $L values from Base64 of their big-endian bytes.\n", "n", t.label())
+            .returns(JavaTypes.array(t))
+            .addParameter(TypeName.INT, "n")
+            .addParameter(String[].class, "chunks")
+            .varargs(true)
+            .addStatement("$T bytes = $T.wrap($T.getDecoder().decode(String.join(\"\", chunks)))",
+                java.nio.ByteBuffer.class, java.nio.ByteBuffer.class, java.util.Base64.class)
+            .addStatement("$T[] out = new $T[n]", et, et);
+        switch (t) {
+          case F32 -> m.addStatement("bytes.asFloatBuffer().get(out)");
+          case F64 -> m.addStatement("bytes.asDoubleBuffer().get(out)");
+          case I32 -> m.addStatement("bytes.asIntBuffer().get(out)");
+          case I64 -> m.addStatement("bytes.asLongBuffer().get(out)");
+          default -> m.beginControlFlow("for (int i = 0; i < n; i++)")
+              .addStatement("out[i] = bytes.get(i) != 0").endControlFlow();
+        }
+        kernels.put(name, m.addStatement("return out").build());
+      }
+      return name;
+    }
+
+    private static CodeBlock base64Chunks(DType t, double[] values) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(values.length * (t == DType.BOOL ? 1
+          : t == DType.F32 || t == DType.I32 ? 4 : 8));
+      for (double v : values) {
+        switch (t) {
+          case F32 -> buf.putFloat((float) v);
+          case F64 -> buf.putDouble(v);
+          case I32 -> buf.putInt((int) v);
+          case I64 -> buf.putLong((long) v);
+          default -> buf.put((byte) (v != 0 ? 1 : 0));
+        }
+      }
+      String text = java.util.Base64.getEncoder().encodeToString(buf.array());
+      CodeBlock.Builder c = CodeBlock.builder();
+      for (int i = 0; i < text.length(); i += CHUNK) {
+        c.add(i == 0 ? "$S" : ",\n$S", text.substring(i, Math.min(text.length(), i + CHUNK)));
+      }
+      return c.build();
     }
 
     /** Adds a kernel, reusing an identical one of the same name; returns its final name. */
@@ -197,6 +251,20 @@ public final class JavaBackend {
 
       List<EntryPoint> trains = model.entryPoints().stream()
           .filter(e -> e.kind() == EntryPoint.Kind.TRAIN).toList();
+      Set<String> taken = new HashSet<>(List.of("create", "save", "restore", "variables"));
+      if (trains.size() == 1) {
+        taken.add("trainer");
+      }
+      for (EntryPoint ep : trains) {
+        taken.add(ep.name() + "Trainer");
+      }
+      for (EntryPoint ep : model.entryPoints()) {
+        if (ep.kind() == EntryPoint.Kind.FETCH && taken.contains(ep.name())) {
+          throw new IllegalArgumentException("the entry point " + ep.name() + " of "
+              + model.simpleName() + " clashes with the generated method " + ep.name() + " of "
+              + className + "; rename it");
+        }
+      }
       for (EntryPoint ep : model.entryPoints()) {
         if (ep.kind() == EntryPoint.Kind.FETCH) {
           t.addMethod(fetch(ep));

@@ -92,10 +92,10 @@ final class JavaTypes {
   /** Casts a double expression to the dtype's element type (for results computed in double). */
   static String fromDouble(DType t, String doubleExpr) {
     return switch (check(t, "conversion")) {
-      case F32 -> "(float) (" + doubleExpr + ")";
+      case F32 -> "(float) " + KernelMethod.paren(doubleExpr);
       case F64 -> doubleExpr;
-      case I32 -> "(int) (" + doubleExpr + ")";
-      case I64 -> "(long) (" + doubleExpr + ")";
+      case I32 -> "(int) " + KernelMethod.paren(doubleExpr);
+      case I64 -> "(long) " + KernelMethod.paren(doubleExpr);
       case BOOL -> "(" + doubleExpr + ") != 0";
       default -> throw new AssertionError(t);
     };

@@ -142,9 +142,10 @@ final class KernelMethod {
         continue;
       }
       List<Dim> outInner = out.subList(d + 1, rank);
-      String coord = outInner.isEmpty() ? i : "(" + i + " / " + paren(size(outInner)) + ")";
+      String coord = outInner.isEmpty() ? i : i + " / " + paren(size(outInner));
       if (d > 0) {
-        coord = coord + " % " + paren(dim(out.get(d)));
+        coord = "(" + paren(coord) + " % " + paren(dim(out.get(d))) + ")";
+      } else if (!outInner.isEmpty()) {
         coord = "(" + coord + ")";
       }
       List<Dim> operandInner = new ArrayList<>();

@@ -290,8 +290,10 @@ final class KernelTable {
     String o = terms.isEmpty() ? "0" : String.join(" + ", terms);
     c.addStatement("int in = 0");
     for (int d = 0; d < rank; d++) {
-      c.beginControlFlow("for (int c$L = 0; c$L < $L; c$L++)$L", d, d, k.dim(xn.shape().dim(d)), d,
-          outAxis[d] < 0 ? " // folded axis" : "");
+      if (outAxis[d] < 0) {
+        c.add("// axis $L is folded\n", d);
+      }
+      c.beginControlFlow("for (int c$L = 0; c$L < $L; c$L++)", d, d, k.dim(xn.shape().dim(d)), d);
     }
     switch (fold) {
       case SUM, MEAN -> c.addStatement("acc[$L] += $L[in++]", o, x);

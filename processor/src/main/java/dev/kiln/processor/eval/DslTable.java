@@ -259,9 +259,4 @@ public final class DslTable {
     }
     return tensor(Emit.variable(c.b, c.fieldName, DType.F32, Shape.of(sizes), init.kind(), init.args()));
   }
-
-  /** Whether a value is a tensor operand (a node, or a number/scalar that can become one). */
-  static boolean isTensorLike(Value v) {
-    return v instanceof TensorValue || v instanceof ScalarValue || v instanceof NumberValue;
-  }
 }

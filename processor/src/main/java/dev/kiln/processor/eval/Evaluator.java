@@ -64,7 +64,6 @@ public final class Evaluator {
   private static final String OPS = "dev.kiln.dsl.Ops";
   private static final String DIM = "dev.kiln.dsl.Dim";
   private static final String DTYPE = "dev.kiln.dsl.DType";
-  private static final String TENSOR = "dev.kiln.dsl.Tensor";
 
   /** Marks a memoized field or method whose evaluation failed (its error is already reported). */
   private static final Object FAILED = new Object();
