@@ -18,19 +18,19 @@ import java.util.SplittableRandom;
  */
 public final class LinearCompiled {
   /**
-   * gradients/Const: Const(){dtype=f32, shape=[], values=[1.0]} -> f32[]
+   * gradients/Const: Const(){dtype=f32, shape=[], values=[1.0]} -> f32[]  (from Linear.java:11: reduceMean(predict().minus(y).square()))
    */
   private static final float[] GRADIENTS_CONST = {1.0f};
 
   private final ModelState state;
 
   /**
-   * w: Variable(){dtype=f32, init=zeros, initArgs=[], name=w, shape=[4, 3], trainable=true} -> f32[4, 3]
+   * w: Variable(){dtype=f32, init=zeros, initArgs=[], name=w, shape=[4, 3], trainable=true} -> f32[4, 3]  (from Linear.java:8: variable(zeros(), 4, 3))
    */
   private final NDArray w;
 
   /**
-   * b: Variable(){dtype=f32, init=constant, initArgs=[0.5], name=b, shape=[3], trainable=true} -> f32[3]
+   * b: Variable(){dtype=f32, init=constant, initArgs=[0.5], name=b, shape=[3], trainable=true} -> f32[3]  (from Linear.java:9: variable(constant(0.5), 3))
    */
   private final NDArray b;
 
@@ -64,10 +64,10 @@ public final class LinearCompiled {
     float[] wData = w.floats();
     float[] bData = b.floats();
 
-    // predict/MatMul: MatMul(x, w) -> f32[batch, 3]
+    // predict/MatMul: MatMul(x, w) -> f32[batch, 3]  (from Linear.java:10: matmul(x, w))
     float[] predict_MatMul = matMul_predict_MatMul(xData, wData, batch);
 
-    // predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]
+    // predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]  (from Linear.java:10: matmul(x, w).plus(b))
     float[] predict_Add = add_predict_Add(predict_MatMul, bData, batch);
 
     return NDArray.of(predict_Add, batch, 3);
@@ -86,16 +86,16 @@ public final class LinearCompiled {
     float[] wData = w.floats();
     float[] bData = b.floats();
 
-    // predict/MatMul: MatMul(x, w) -> f32[batch, 3]
+    // predict/MatMul: MatMul(x, w) -> f32[batch, 3]  (from Linear.java:10: matmul(x, w))
     float[] predict_MatMul = matMul_predict_MatMul(xData, wData, batch);
 
     // Fused elementwise loop over 3 nodes -> f32[batch, 3]:
-    //   predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]
-    //   loss/Sub: Sub(predict/Add, y) -> f32[batch, 3]
-    //   loss/Square: Square(loss/Sub) -> f32[batch, 3]
+    //   predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]  (from Linear.java:10: matmul(x, w).plus(b))
+    //   loss/Sub: Sub(predict/Add, y) -> f32[batch, 3]  (from Linear.java:11: predict().minus(y))
+    //   loss/Square: Square(loss/Sub) -> f32[batch, 3]  (from Linear.java:11: predict().minus(y).square())
     float[] loss_Square = fused_loss_Square(predict_MatMul, bData, yData, batch);
 
-    // loss/ReduceMean: ReduceMean(loss/Square){axes=[]} -> f32[]
+    // loss/ReduceMean: ReduceMean(loss/Square){axes=[]} -> f32[]  (from Linear.java:11: reduceMean(predict().minus(y).square()))
     float[] loss_ReduceMean = reduceMean_loss_ReduceMean(loss_Square, batch);
 
     return loss_ReduceMean[0];
@@ -162,7 +162,7 @@ public final class LinearCompiled {
   }
 
   /**
-   * predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]
+   * predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]  (from Linear.java:10: matmul(x, w).plus(b))
    */
   private static float[] add_predict_Add(float[] predict_MatMul, float[] b, int batch) {
     float[] out = new float[batch * 3];
@@ -223,7 +223,7 @@ public final class LinearCompiled {
   }
 
   /**
-   * loss/Square: Square(loss/Sub) -> f32[batch, 3]
+   * loss/Square: Square(loss/Sub) -> f32[batch, 3]  (from Linear.java:11: predict().minus(y).square())
    */
   private static float[] square_loss_Square(float[] loss_Sub, int batch) {
     float[] out = new float[batch * 3];
@@ -331,36 +331,36 @@ public final class LinearCompiled {
       float[] wData = w.floats();
       float[] bData = b.floats();
 
-      // predict/MatMul: MatMul(x, w) -> f32[batch, 3]
+      // predict/MatMul: MatMul(x, w) -> f32[batch, 3]  (from Linear.java:10: matmul(x, w))
       float[] predict_MatMul = matMul_predict_MatMul(xData, wData, batch);
 
       // Fused elementwise loop over 2 nodes -> f32[batch, 3]:
-      //   predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]
-      //   loss/Sub: Sub(predict/Add, y) -> f32[batch, 3]
+      //   predict/Add: Add(predict/MatMul, b) -> f32[batch, 3]  (from Linear.java:10: matmul(x, w).plus(b))
+      //   loss/Sub: Sub(predict/Add, y) -> f32[batch, 3]  (from Linear.java:11: predict().minus(y))
       float[] loss_Sub = fused_loss_Sub(predict_MatMul, bData, yData, batch);
 
-      // loss/Square: Square(loss/Sub) -> f32[batch, 3]
+      // loss/Square: Square(loss/Sub) -> f32[batch, 3]  (from Linear.java:11: predict().minus(y).square())
       float[] loss_Square = square_loss_Square(loss_Sub, batch);
 
-      // loss/ReduceMean: ReduceMean(loss/Square){axes=[]} -> f32[]
+      // loss/ReduceMean: ReduceMean(loss/Square){axes=[]} -> f32[]  (from Linear.java:11: reduceMean(predict().minus(y).square()))
       float[] loss_ReduceMean = reduceMean_loss_ReduceMean(loss_Square, batch);
 
-      // gradients/loss/BroadcastLike: BroadcastLike(gradients/Const, loss/Square){axes=[0, 1]} -> f32[batch, 3]
+      // gradients/loss/BroadcastLike: BroadcastLike(gradients/Const, loss/Square){axes=[0, 1]} -> f32[batch, 3]  (from Linear.java:11: reduceMean(predict().minus(y).square()))
       float[] gradients_loss_BroadcastLike = broadcastLike_gradients_loss_BroadcastLike(GRADIENTS_CONST, batch);
 
-      // gradients/loss/ElementCount: ElementCount(loss/Square){axes=[0, 1]} -> f32[]
+      // gradients/loss/ElementCount: ElementCount(loss/Square){axes=[0, 1]} -> f32[]  (from Linear.java:11: reduceMean(predict().minus(y).square()))
       float[] gradients_loss_ElementCount = {(float) (batch * 3)};
 
       // Fused elementwise loop over 3 nodes -> f32[batch, 3]:
-      //   gradients/loss/Div: Div(gradients/loss/BroadcastLike, gradients/loss/ElementCount) -> f32[batch, 3]
-      //   gradients/loss/Mul: Mul(gradients/loss/Const, loss/Sub) -> f32[batch, 3]
-      //   gradients/loss/Mul_1: Mul(gradients/loss/Div, gradients/loss/Mul) -> f32[batch, 3]
+      //   gradients/loss/Div: Div(gradients/loss/BroadcastLike, gradients/loss/ElementCount) -> f32[batch, 3]  (from Linear.java:11: reduceMean(predict().minus(y).square()))
+      //   gradients/loss/Mul: Mul(gradients/loss/Const, loss/Sub) -> f32[batch, 3]  (from Linear.java:11: predict().minus(y).square())
+      //   gradients/loss/Mul_1: Mul(gradients/loss/Div, gradients/loss/Mul) -> f32[batch, 3]  (from Linear.java:11: predict().minus(y).square())
       float[] gradients_loss_Mul_1 = fused_gradients_loss_Mul_1(gradients_loss_BroadcastLike, gradients_loss_ElementCount, loss_Sub, batch);
 
-      // gradients/predict/SumToShape: SumToShape(gradients/loss/Mul_1, b) -> f32[3]
+      // gradients/predict/SumToShape: SumToShape(gradients/loss/Mul_1, b) -> f32[3]  (from Linear.java:10: matmul(x, w).plus(b))
       float[] gradients_predict_SumToShape = sumToShape_gradients_predict_SumToShape(gradients_loss_Mul_1, batch);
 
-      // gradients/predict/MatMul_1: MatMul(x, gradients/loss/Mul_1){transposeA=true} -> f32[4, 3]
+      // gradients/predict/MatMul_1: MatMul(x, gradients/loss/Mul_1){transposeA=true} -> f32[4, 3]  (from Linear.java:10: matmul(x, w))
       float[] gradients_predict_MatMul_1 = matMul_gradients_predict_MatMul_1(xData, gradients_loss_Mul_1, batch);
 
       // Update: every gradient is computed before any variable changes.

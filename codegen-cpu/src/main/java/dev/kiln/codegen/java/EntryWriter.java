@@ -355,7 +355,10 @@ final class EntryWriter implements KernelTable.EmitContext {
     };
   }
 
-  /** {@code logits/MatMul: MatMul(examples, weights) -> f32[batch, 10]}. */
+  /**
+   * {@code logits/MatMul: MatMul(examples, weights) -> f32[batch, 10]}, followed by the source
+   * position the front end recorded, so a reader can go from a kernel back to the model's line.
+   */
   static String describe(Node n) {
     StringJoiner args = new StringJoiner(", ", n.op().name() + "(", ")");
     n.inputs().forEach(in -> args.add(in.name()));
@@ -366,6 +369,7 @@ final class EntryWriter implements KernelTable.EmitContext {
       }
       attrs.add(key + "=" + formatAttr(v));
     });
-    return n.name() + ": " + args + attrs + " -> " + n.type();
+    String from = n.origin() == null ? "" : "  (from " + n.origin() + ")";
+    return n.name() + ": " + args + attrs + " -> " + n.type() + from;
   }
 }
