@@ -33,6 +33,7 @@ public final class TrainMnist {
     int stepsPerEpoch = (train.size() + BATCH - 1) / BATCH;
     long start = System.nanoTime();
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+      long epochStart = System.nanoTime();
       double lossSum = 0;
       int steps = 0;
       try (var progress = new TrainingProgress("epoch " + epoch + "/" + EPOCHS, stepsPerEpoch)) {
@@ -43,8 +44,10 @@ public final class TrainMnist {
           progress.step(loss);
         }
       }
-      System.out.printf("epoch %2d: mean loss %.4f, held-out accuracy %.4f%n",
-          epoch, lossSum / steps, model.accuracy(test.images(), test.labels()));
+      double epochMillis = (System.nanoTime() - epochStart) / 1e6;
+      System.out.printf("epoch %2d: mean loss %.4f, held-out accuracy %.4f, %.0f ms (%.2f ms/step)%n",
+          epoch, lossSum / steps, model.accuracy(test.images(), test.labels()),
+          epochMillis, epochMillis / steps);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     float accuracy = model.accuracy(test.images(), test.labels());
