@@ -6,6 +6,7 @@ import dev.kiln.runtime.ModelState;
 import dev.kiln.runtime.NDArray;
 import dev.kiln.runtime.Optimizer;
 import dev.kiln.runtime.OptimizerState;
+import dev.kiln.runtime.Optimizers;
 import dev.kiln.runtime.ShapeCheck;
 import java.nio.file.Path;
 import java.util.List;
@@ -311,10 +312,38 @@ public final class LinearCompiled {
    * Trains {@code loss} with one optimizer; not thread-safe.
    */
   public final class LossTrainer {
+    /**
+     * The update rule and its hyper-parameters.
+     */
+    private final Optimizer optimizer;
+
+    /**
+     * The runtime update of an optimizer this class has no compiled update for, else null.
+     */
     private final OptimizerState optimizerState;
 
+    /**
+     * Per trainable variable: momentum's velocity, Adam's first moment, RMSProp's mean square (null for SGD).
+     */
+    private final float[][] slots1;
+
+    /**
+     * Per trainable variable: Adam's second moment (null otherwise).
+     */
+    private final float[][] slots2;
+
+    /**
+     * Steps taken, for Adam's bias correction.
+     */
+    private long completedSteps;
+
     private LossTrainer(Optimizer optimizer) {
-      this.optimizerState = optimizer.init(List.of(w, b));
+      this.optimizer = optimizer;
+      boolean builtIn = optimizer instanceof Optimizers.BuiltIn;
+      this.optimizerState = builtIn ? null : optimizer.init(List.of(w, b));
+      int slots = optimizer instanceof Optimizers.Adam ? 2 : optimizer instanceof Optimizers.Momentum || optimizer instanceof Optimizers.RmsProp ? 1 : 0;
+      this.slots1 = slots >= 1 ? new float[][] {new float[12], new float[3]} : null;
+      this.slots2 = slots >= 2 ? new float[][] {new float[12], new float[3]} : null;
     }
 
     /**
@@ -364,10 +393,165 @@ public final class LinearCompiled {
       float[] gradients_predict_MatMul_1 = matMul_gradients_predict_MatMul_1(xData, gradients_loss_Mul_1, batch);
 
       // Update: every gradient is computed before any variable changes.
-      optimizerState.update(0, w, NDArray.of(gradients_predict_MatMul_1, 4, 3));
-      optimizerState.update(1, b, NDArray.of(gradients_predict_SumToShape, 3));
-      optimizerState.endStep();
+      switch (optimizer) {
+        case Optimizers.Sgd optimizerRule -> updateSgd(optimizerRule, gradients_predict_MatMul_1, gradients_predict_SumToShape);
+        case Optimizers.Momentum optimizerRule -> updateMomentum(optimizerRule, gradients_predict_MatMul_1, gradients_predict_SumToShape);
+        case Optimizers.Adam optimizerRule -> updateAdam(optimizerRule, gradients_predict_MatMul_1, gradients_predict_SumToShape);
+        case Optimizers.RmsProp optimizerRule -> updateRmsProp(optimizerRule, gradients_predict_MatMul_1, gradients_predict_SumToShape);
+        default -> optimizerState.step(List.of(w, b), List.of(NDArray.of(gradients_predict_MatMul_1, 4, 3), NDArray.of(gradients_predict_SumToShape, 3)));
+      }
       return loss_ReduceMean[0];
+    }
+
+    /**
+     * The Sgd update (see {@link Optimizers.Sgd}), compiled for this model's variables.
+     *
+     * @param g0 the gradient of w
+     * @param g1 the gradient of b
+     */
+    private void updateSgd(Optimizers.Sgd o, float[] g0, float[] g1) {
+      float scale = clipScale(o.clipNorm(), g0, g1);
+      float lr = o.lr();
+
+      // w f32[4, 3]
+      float[] p0 = LinearCompiled.this.w.floats();
+      for (int i = 0; i < 12; i++) {
+        float g = g0[i] * scale;
+        p0[i] -= lr * g;
+      }
+
+      // b f32[3]
+      float[] p1 = LinearCompiled.this.b.floats();
+      for (int i = 0; i < 3; i++) {
+        float g = g1[i] * scale;
+        p1[i] -= lr * g;
+      }
+      completedSteps++;
+    }
+
+    /**
+     * The Momentum update (see {@link Optimizers.Momentum}), compiled for this model's variables.
+     *
+     * @param g0 the gradient of w
+     * @param g1 the gradient of b
+     */
+    private void updateMomentum(Optimizers.Momentum o, float[] g0, float[] g1) {
+      float scale = clipScale(o.clipNorm(), g0, g1);
+      float lr = o.lr();
+      float momentum = o.momentum();
+
+      // w f32[4, 3]
+      float[] p0 = LinearCompiled.this.w.floats();
+      float[] s0 = slots1[0];
+      for (int i = 0; i < 12; i++) {
+        float g = g0[i] * scale;
+        s0[i] = momentum * s0[i] + g;
+        p0[i] -= lr * s0[i];
+      }
+
+      // b f32[3]
+      float[] p1 = LinearCompiled.this.b.floats();
+      float[] s1 = slots1[1];
+      for (int i = 0; i < 3; i++) {
+        float g = g1[i] * scale;
+        s1[i] = momentum * s1[i] + g;
+        p1[i] -= lr * s1[i];
+      }
+      completedSteps++;
+    }
+
+    /**
+     * The Adam update (see {@link Optimizers.Adam}), compiled for this model's variables.
+     *
+     * @param g0 the gradient of w
+     * @param g1 the gradient of b
+     */
+    private void updateAdam(Optimizers.Adam o, float[] g0, float[] g1) {
+      float scale = clipScale(o.clipNorm(), g0, g1);
+      long t = completedSteps + 1;
+      double c1 = 1 - Math.pow(o.beta1(), t);
+      double c2 = 1 - Math.pow(o.beta2(), t);
+      float lr = o.lr();
+      float beta1 = o.beta1();
+      float beta2 = o.beta2();
+      float eps = o.eps();
+
+      // w f32[4, 3]
+      float[] p0 = LinearCompiled.this.w.floats();
+      float[] s0 = slots1[0];
+      float[] v0 = slots2[0];
+      for (int i = 0; i < 12; i++) {
+        float g = g0[i] * scale;
+        s0[i] = beta1 * s0[i] + (1 - beta1) * g;
+        v0[i] = beta2 * v0[i] + (1 - beta2) * g * g;
+        double mHat = s0[i] / c1;
+        double vHat = v0[i] / c2;
+        p0[i] -= (float) (lr * mHat / (Math.sqrt(vHat) + eps));
+      }
+
+      // b f32[3]
+      float[] p1 = LinearCompiled.this.b.floats();
+      float[] s1 = slots1[1];
+      float[] v1 = slots2[1];
+      for (int i = 0; i < 3; i++) {
+        float g = g1[i] * scale;
+        s1[i] = beta1 * s1[i] + (1 - beta1) * g;
+        v1[i] = beta2 * v1[i] + (1 - beta2) * g * g;
+        double mHat = s1[i] / c1;
+        double vHat = v1[i] / c2;
+        p1[i] -= (float) (lr * mHat / (Math.sqrt(vHat) + eps));
+      }
+      completedSteps++;
+    }
+
+    /**
+     * The RmsProp update (see {@link Optimizers.RmsProp}), compiled for this model's variables.
+     *
+     * @param g0 the gradient of w
+     * @param g1 the gradient of b
+     */
+    private void updateRmsProp(Optimizers.RmsProp o, float[] g0, float[] g1) {
+      float scale = clipScale(o.clipNorm(), g0, g1);
+      float lr = o.lr();
+      float rho = o.rho();
+      float eps = o.eps();
+
+      // w f32[4, 3]
+      float[] p0 = LinearCompiled.this.w.floats();
+      float[] s0 = slots1[0];
+      for (int i = 0; i < 12; i++) {
+        float g = g0[i] * scale;
+        s0[i] = rho * s0[i] + (1 - rho) * g * g;
+        p0[i] -= (float) (lr * g / (Math.sqrt(s0[i]) + eps));
+      }
+
+      // b f32[3]
+      float[] p1 = LinearCompiled.this.b.floats();
+      float[] s1 = slots1[1];
+      for (int i = 0; i < 3; i++) {
+        float g = g1[i] * scale;
+        s1[i] = rho * s1[i] + (1 - rho) * g * g;
+        p1[i] -= (float) (lr * g / (Math.sqrt(s1[i]) + eps));
+      }
+      completedSteps++;
+    }
+
+    /**
+     * The factor every gradient is scaled by: {@code clipNorm / norm} when the global norm of the
+     * gradients exceeds {@code clipNorm}, else exactly 1.
+     */
+    private static float clipScale(float clipNorm, float[]... grads) {
+      if (clipNorm == Float.POSITIVE_INFINITY) {
+        return 1f;
+      }
+      double sumSquares = 0;
+      for (float[] g : grads) {
+        for (float x : g) {
+          sumSquares += (double) x * x;
+        }
+      }
+      double norm = Math.sqrt(sumSquares);
+      return norm > clipNorm ? (float) (clipNorm / norm) : 1f;
     }
   }
 }

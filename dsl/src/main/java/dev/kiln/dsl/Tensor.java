@@ -46,4 +46,37 @@ public final class Tensor {
   public Tensor mean(int... axes) { throw new NotCompiled(); }
   public Tensor max(int... axes) { throw new NotCompiled(); }
   public Tensor argmax(int axis) { throw new NotCompiled(); }
+  /** {@link Ops#dropout(Tensor, double)} of this tensor. */
+  public Tensor dropout(double rate) { throw new NotCompiled(); }
+
+  // More ops: the Ops methods of the same names with this tensor first.
+  public Tensor pow(Tensor exponent) { throw new NotCompiled(); }
+  public Tensor pow(double exponent) { throw new NotCompiled(); }
+  public Tensor rsqrt() { throw new NotCompiled(); }
+  public Tensor softplus() { throw new NotCompiled(); }
+  public Tensor leakyRelu() { throw new NotCompiled(); }
+  public Tensor leakyRelu(double alpha) { throw new NotCompiled(); }
+  public Tensor lessEqual(Tensor other) { throw new NotCompiled(); }
+  public Tensor greaterEqual(Tensor other) { throw new NotCompiled(); }
+  public Tensor logicalAnd(Tensor other) { throw new NotCompiled(); }
+  public Tensor logicalOr(Tensor other) { throw new NotCompiled(); }
+  public Tensor logicalNot() { throw new NotCompiled(); }
+  public Tensor transpose() { throw new NotCompiled(); }
+  public Tensor permute(int... perm) { throw new NotCompiled(); }
+  public Tensor matrixInverse() { throw new NotCompiled(); }
+  public Tensor expandDims(int axis) { throw new NotCompiled(); }
+  public Tensor squeeze(int... axes) { throw new NotCompiled(); }
+  public Tensor[] split(int parts, int axis) { throw new NotCompiled(); }
+  public Tensor slice(int[] begin, int[] size) { throw new NotCompiled(); }
+  /** This tensor as a table: its rows at {@code indices}. */
+  public Tensor gather(Tensor indices) { throw new NotCompiled(); }
+  public Tensor prod(int... axes) { throw new NotCompiled(); }
+  public Tensor min(int... axes) { throw new NotCompiled(); }
+  public Tensor argmin(int axis) { throw new NotCompiled(); }
+  // Reductions keeping the reduced axes as size 1 when keepDims.
+  public Tensor sum(boolean keepDims, int... axes) { throw new NotCompiled(); }
+  public Tensor mean(boolean keepDims, int... axes) { throw new NotCompiled(); }
+  public Tensor max(boolean keepDims, int... axes) { throw new NotCompiled(); }
+  public Tensor min(boolean keepDims, int... axes) { throw new NotCompiled(); }
+  public Tensor prod(boolean keepDims, int... axes) { throw new NotCompiled(); }
 }

@@ -11,6 +11,7 @@ public final class Annotations {
   public static final String MODEL = "dev.kiln.dsl.Model";
   public static final String INPUT = "dev.kiln.dsl.Input";
   public static final String PARAM = "dev.kiln.dsl.Param";
+  public static final String STATE = "dev.kiln.dsl.State";
   public static final String FETCH = "dev.kiln.dsl.Fetch";
   public static final String LOSS = "dev.kiln.dsl.Loss";
   public static final String TENSOR = "dev.kiln.dsl.Tensor";
@@ -22,6 +23,11 @@ public final class Annotations {
       }
     }
     return false;
+  }
+
+  /** Whether a field holds a variable: a trainable @Param or a non-trainable @State. */
+  public static boolean isVariable(Element e) {
+    return has(e, PARAM) || has(e, STATE);
   }
 
   /** The simple name with an @, as users write it: {@code @Input}. */

@@ -11,6 +11,7 @@ import dev.kiln.compiler.model.ModelSpec;
 import dev.kiln.compiler.passes.GraphExport;
 import dev.kiln.compiler.passes.KilnCompiler;
 import dev.kiln.processor.eval.ModelReader;
+import dev.kiln.processor.eval.ModelSources;
 import dev.kiln.processor.validation.ModelValidator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,6 +41,7 @@ public final class KilnProcessor extends AbstractProcessor {
   private Diagnostics diagnostics;
   private ModelValidator validator;
   private ModelReader reader;
+  private ModelSources sources;
   private FileWriter writer;
 
   @Override
@@ -48,7 +50,8 @@ public final class KilnProcessor extends AbstractProcessor {
     trees = Trees.instance(env);
     diagnostics = new Diagnostics(env.getMessager(), trees);
     validator = new ModelValidator(diagnostics, trees);
-    reader = new ModelReader(trees, env.getElementUtils(), diagnostics);
+    sources = new ModelSources(trees, env.getElementUtils(), env.getFiler());
+    reader = new ModelReader(trees, env.getElementUtils(), diagnostics, sources);
     writer = new FileWriter(env.getFiler());
   }
 
@@ -83,6 +86,14 @@ public final class KilnProcessor extends AbstractProcessor {
     long start = System.nanoTime();
     try {
       if (!validator.validate(model)) {
+        return;
+      }
+      // Ship the source in the jar, so that models built against this jar can inline it as a layer.
+      sources.ship(model);
+      if (!ModelValidator.hasEntryPoints(model)) {
+        diagnostics.note(model, "Kiln checked layer " + model.getSimpleName() + ": it has no @Fetch or"
+            + " @Loss method, so it is compiled into each model that holds it in a field; no "
+            + model.getSimpleName() + "Compiled is generated");
         return;
       }
       Optional<ModelSpec> spec = reader.read(model);

@@ -75,7 +75,7 @@ class KilnProcessorTest {
         "    Object r = new java.util.Random();",
         "    return x;",
         "  }");
-    assertThat(compile(f)).hadErrorContaining("unsupported in a @Model: object creation (new java.util.Random); model code may use")
+    assertThat(compile(f)).hadErrorContaining("unsupported in a @Model: object creation (new java.util.Random); only @Model layers may be constructed")
         .inFile(f).onLineContaining("new java.util.Random()");
   }
 

@@ -3,6 +3,7 @@ package dev.kiln.processor;
 import com.sun.source.util.Trees;
 import dev.kiln.compiler.model.ModelSpec;
 import dev.kiln.processor.eval.ModelReader;
+import dev.kiln.processor.eval.ModelSources;
 import dev.kiln.processor.validation.ModelValidator;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +35,10 @@ final class SpecCapture extends AbstractProcessor {
     for (TypeElement a : annotations) {
       for (Element e : round.getElementsAnnotatedWith(a)) {
         TypeElement model = (TypeElement) e;
-        if (new ModelValidator(d, trees).validate(model)) {
-          new ModelReader(trees, processingEnv.getElementUtils(), d).read(model).ifPresent(specs::add);
+        if (new ModelValidator(d, trees).validate(model) && ModelValidator.hasEntryPoints(model)) {
+          new ModelReader(trees, processingEnv.getElementUtils(), d,
+              new ModelSources(trees, processingEnv.getElementUtils(), processingEnv.getFiler()))
+              .read(model).ifPresent(specs::add);
         }
       }
     }

@@ -3,14 +3,17 @@ package dev.kiln.codegen.java;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
+import dev.kiln.compiler.interp.Interpreter;
 import dev.kiln.compiler.ir.Dim;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.OpKind;
+import dev.kiln.compiler.ir.Region;
 import dev.kiln.compiler.model.EntryPoint;
 import dev.kiln.dsl.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +29,40 @@ final class EntryWriter implements KernelTable.EmitContext {
 
   private final JavaBackend.ClassContext cls;
   private final EntryPoint ep;
-  private final CodeBlock.Builder body = CodeBlock.builder();
-  private final NameAllocator locals = new NameAllocator();
+  private final CodeBlock.Builder body;
+  /** Locals of the method; shared with the writers of nested control-flow regions. */
+  private final NameAllocator locals;
   private final Map<Node, String> arrays = new HashMap<>();
   /** Elementwise nodes computed inside the loop of the group rooted at the mapped node. */
   private final Map<Node, Node> groupOf = new HashMap<>();
+  /** Variables this entry point writes: their reads are snapshots taken before any write. */
+  private final Set<String> written;
 
   EntryWriter(JavaBackend.ClassContext cls, EntryPoint ep, Set<String> reserved) {
     this.cls = cls;
     this.ep = ep;
+    this.body = CodeBlock.builder();
+    this.locals = new NameAllocator();
+    this.written = StateKernels.writtenVariables(ep.schedule());
     for (String r : reserved) {
       locals.newName(r, "reserved:" + r);
     }
     for (String s : cls.symbols.all()) {
       locals.newName(s, "symbol:" + s);
     }
+  }
+
+  /**
+   * A writer of a control-flow region inlined into {@code parent}'s method: same body and locals,
+   * the region's params already held by the locals in {@code bound}.
+   */
+  private EntryWriter(EntryWriter parent, EntryPoint region, Map<Node, String> bound) {
+    this.cls = parent.cls;
+    this.ep = region;
+    this.body = parent.body;
+    this.locals = parent.locals;
+    this.written = parent.written;
+    this.arrays.putAll(bound);
   }
 
   /** The parameter name of a placeholder: its {@code name} attribute. */
@@ -84,6 +106,7 @@ final class EntryWriter implements KernelTable.EmitContext {
     for (String s : bound) {
       body.addStatement("int $L = check.symbol($S)", cls.symbols.ident(s), s);
     }
+    bound.addAll(ControlFlowKernels.loopBoundSymbols(ep.schedule()));
     for (Node n : ep.schedule()) {
       for (Dim d : n.shape().dims()) {
         if (!d.isStatic() && !bound.contains(d.symbol())) {
@@ -161,13 +184,26 @@ final class EntryWriter implements KernelTable.EmitContext {
       case "Variable" -> {
         String field = cls.paramField(n);
         String local = locals.newName(field + "Data");
-        body.addStatement("$T $L = $L.$L()", JavaTypes.array(n.type().dtype()), local, field,
-            JavaTypes.accessor(n.type().dtype()));
+        if (written.contains(n.attrs().<String>get("name"))) {
+          // Reads of a variable this entry point writes see its value from before the write.
+          body.add("// $L is written below: reads see a copy of its value before the write\n", field);
+          body.addStatement("$T $L = $L.$L().clone()",
+              JavaTypes.array(n.type().dtype()), local, field, JavaTypes.accessor(n.type().dtype()));
+        } else {
+          body.addStatement("$T $L = $L.$L()", JavaTypes.array(n.type().dtype()), local, field,
+              JavaTypes.accessor(n.type().dtype()));
+        }
         arrays.put(n, local);
         return;
       }
       case "Const" -> {
         return; // read where used: inline literal or static field
+      }
+      case "Arg" -> {
+        if (!arrays.containsKey(n)) {
+          throw new IllegalStateException("region param " + n.name() + " is not bound in " + ep.name());
+        }
+        return; // a control-flow region's param: bound to a local of the enclosing code
       }
       default -> { }
     }
@@ -187,6 +223,11 @@ final class EntryWriter implements KernelTable.EmitContext {
     List<String> inputs = new ArrayList<>();
     for (Node in : n.inputs()) {
       inputs.add(arrayOf(in));
+    }
+    if (StateKernels.isWrite(n)) {
+      // A write goes to the variable's own array, not to the snapshot its reads use.
+      Node v = n.input(0);
+      inputs.set(0, cls.paramField(v) + "." + JavaTypes.accessor(v.type().dtype()) + "()");
     }
     body.add("\n");
     body.add("// $L\n", describe(n));
@@ -307,6 +348,46 @@ final class EntryWriter implements KernelTable.EmitContext {
     body.add(code);
   }
 
+  @Override
+  public CodeBlock.Builder code() {
+    return body;
+  }
+
+  @Override
+  public String newLocal(String suggestion) {
+    return locals.newName(NameAllocator.toJavaIdentifier(suggestion));
+  }
+
+  @Override
+  public List<String> inlineRegion(Region r, List<String> args, String label) {
+    Map<Node, String> bound = new HashMap<>();
+    for (int i = 0; i < r.params().size(); i++) {
+      bound.put(r.params().get(i), args.get(i));
+    }
+    Map<Node, Node> others = new LinkedHashMap<>();
+    for (Node res : r.results().subList(1, r.results().size())) {
+      others.put(res, res);
+    }
+    EntryPoint region = new EntryPoint(ep.name() + "/" + label, EntryPoint.Kind.FETCH, List.of(),
+        r.results().getFirst(), others, Interpreter.closure(r.results()));
+    EntryWriter w = new EntryWriter(this, region, bound);
+    w.planFusion();
+    for (Node n : region.schedule()) {
+      w.emitNode(n);
+    }
+    return r.results().stream().map(w::arrayOf).toList();
+  }
+
+  @Override
+  public boolean training() {
+    return ep.kind() == EntryPoint.Kind.TRAIN;
+  }
+
+  @Override
+  public String generator() {
+    return cls.generator();
+  }
+
   // ---- results ------------------------------------------------------------------------------
 
   /** An expression of {@code n}'s value as an NDArray (copied when it aliases model state or inputs). */
@@ -328,7 +409,7 @@ final class EntryWriter implements KernelTable.EmitContext {
     while (n.op().name().equals("Reshape")) {
       n = n.input(0);
     }
-    return n.op().kind() == OpKind.SOURCE;
+    return n.op().kind() == OpKind.SOURCE || StateKernels.isWrite(n);
   }
 
   /** A scalar result as its Java primitive. */

@@ -63,7 +63,8 @@ public final class JavaBackend {
     final String className;
     final KernelMethod.Symbols symbols;
     private final Map<Node, String> paramFields = new LinkedHashMap<>();
-    private final Map<Integer, String> constantFields = new LinkedHashMap<>();
+    /** By node (identity): nodes of control-flow regions have ids of their own graphs. */
+    private final Map<Node, String> constantFields = new LinkedHashMap<>();
     private final Map<String, MethodSpec> kernels = new LinkedHashMap<>();
     private final List<FieldSpec> constants = new ArrayList<>();
     private final CodeBlock.Builder staticInit = CodeBlock.builder();
@@ -90,6 +91,11 @@ public final class JavaBackend {
       for (String r : List.of("rng", "seed", "optimizer", "file", "check")) {
         fields.newName(r, r);
       }
+      for (String r : TrainerWriter.FIELDS) {
+        if (!r.equals("optimizer") && !r.equals("optimizerState")) {
+          fields.newName(r, r); // the trainer's fields would shadow model variables of these names
+        }
+      }
       for (Node p : model.params()) {
         String f = fields.newName(NameAllocator.toJavaIdentifier(p.attrs().<String>get("name")));
         paramFields.put(p, f);
@@ -97,8 +103,9 @@ public final class JavaBackend {
         staticNames.newName(f, "field:" + f);
       }
       symbols = new KernelMethod.Symbols(reserved);
-      // Name every symbol up front, so that kernels and entry points avoid them all.
-      for (Node n : model.graph().nodes()) {
+      // Name every symbol up front (control-flow regions' too), so that kernels and entry points
+      // avoid them all.
+      for (Node n : ControlFlowKernels.allNodes(model.graph())) {
         for (Dim d : n.shape().dims()) {
           if (!d.isStatic()) {
             symbols.ident(d.symbol());
@@ -133,12 +140,12 @@ public final class JavaBackend {
 
     /** A static final field holding a constant's elements (created on first use). */
     String constantField(Node c) {
-      String existing = constantFields.get(c.id());
+      String existing = constantFields.get(c);
       if (existing != null) {
         return existing;
       }
       String name = staticNames.newName(
-          EntryWriter.ident(c).toUpperCase(java.util.Locale.ROOT), "const:" + c.id());
+          EntryWriter.ident(c).toUpperCase(java.util.Locale.ROOT), c);
       DType t = c.type().dtype();
       Shape shape = c.shape();
       int n = (int) shape.numElements();
@@ -160,7 +167,7 @@ public final class JavaBackend {
         f.initializer(init.add("}").build());
       }
       constants.add(f.build());
-      constantFields.put(c.id(), name);
+      constantFields.put(c, name);
       return name;
     }
 
@@ -242,6 +249,11 @@ public final class JavaBackend {
               model.packageName().isEmpty() ? model.simpleName()
                   : model.packageName() + "." + model.simpleName());
       t.addField(FieldSpec.builder(MODEL_STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
+      if (usesGenerator()) {
+        t.addField(FieldSpec.builder(SplittableRandom.class, "rng", Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("The generator random ops draw from (dropout masks, random tensors); not"
+                + " thread-safe.\n").build());
+      }
       for (Node p : model.params()) {
         t.addField(FieldSpec.builder(NDARRAY, paramFields.get(p), Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("$L\n", EntryWriter.describe(p)).build());
@@ -314,11 +326,27 @@ public final class JavaBackend {
       return t.build();
     }
 
+    /** Whether some op of the model draws random numbers: the instance then holds a generator. */
+    boolean usesGenerator() {
+      return model.graph().nodes().stream().anyMatch(n -> KernelTable.RANDOM.contains(n.op().name()));
+    }
+
+    /** The instance's generator, as kernels' callers name it (from fetches and trainers alike). */
+    String generator() {
+      if (!usesGenerator()) {
+        throw new IllegalStateException("op outside KernelTable.RANDOM asked for the generator");
+      }
+      return className + ".this.rng";
+    }
+
     private MethodSpec constructor() {
       MethodSpec.Builder m = MethodSpec.constructorBuilder()
           .addModifiers(Modifier.PRIVATE)
           .addParameter(MODEL_STATE, "state")
           .addStatement("this.state = state");
+      if (usesGenerator()) {
+        m.addParameter(SplittableRandom.class, "rng").addStatement("this.rng = rng");
+      }
       for (Node p : model.params()) {
         m.addStatement("this.$L = state.get($S)", paramFields.get(p), p.attrs().<String>get("name"));
       }
@@ -352,6 +380,12 @@ public final class JavaBackend {
         m.addStatement("$T.fill($L, $S, $L}, rng)", INITIALIZERS, local,
             p.attrs().has("init") ? p.attrs().<String>get("init") : "zeros", argList.build());
       }
+      if (usesGenerator()) {
+        m.addComment("Random ops (dropout, random tensors) draw from a stream of their own, split from")
+            .addComment("the seed's: reproducible, and independent of the initializers' draws.")
+            .addStatement("return new $T(state, new $T(seed).split())", self, SplittableRandom.class);
+        return m.build();
+      }
       return m.addStatement("return new $T(state)", self).build();
     }
 
@@ -383,53 +417,9 @@ public final class JavaBackend {
     }
 
     private TypeSpec trainer(EntryPoint ep, ClassName trainer) {
-      List<Node> trainable = new ArrayList<>();
-      List<Node> grads = new ArrayList<>();
-      for (Node p : model.params()) {
-        for (var e : ep.gradients().entrySet()) {
-          if (e.getKey().id() == p.id()) {
-            trainable.add(p);
-            grads.add(e.getValue());
-          }
-        }
-      }
-      CodeBlock.Builder params = CodeBlock.builder();
-      for (int i = 0; i < trainable.size(); i++) {
-        params.add(i == 0 ? "$L" : ", $L", paramFields.get(trainable.get(i)));
-      }
-      MethodSpec ctor = MethodSpec.constructorBuilder()
-          .addModifiers(Modifier.PRIVATE)
-          .addParameter(OPTIMIZER, "optimizer")
-          .addStatement("this.optimizerState = optimizer.init($T.of($L))", List.class, params.build())
-          .build();
-
       EntryWriter w = new EntryWriter(this, ep, reservedLocals());
       CodeBlock body = w.write(trainer.simpleName() + ".step");
-      Node loss = ep.output();
-      if (loss.shape().rank() != 0) {
-        throw new IllegalStateException("loss " + ep.name() + " is not a scalar: " + loss.type());
-      }
-      MethodSpec.Builder step = MethodSpec.methodBuilder("step")
-          .addModifiers(Modifier.PUBLIC)
-          .addJavadoc("One training step on a batch: computes the loss and its gradients, then"
-              + " updates every\ntrainable variable. Returns the loss before the update.\n")
-          .addParameters(inputParams(ep))
-          .returns(JavaTypes.element(loss.type().dtype()))
-          .addCode(body)
-          .addCode("\n// Update: every gradient is computed before any variable changes.\n");
-      for (int i = 0; i < trainable.size(); i++) {
-        step.addStatement("optimizerState.update($L, $L, $L)", i,
-            paramFields.get(trainable.get(i)), w.ndarray(grads.get(i)));
-      }
-      step.addStatement("optimizerState.endStep()");
-      step.addStatement("return $L", w.scalar(loss));
-      return TypeSpec.classBuilder(trainer)
-          .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-          .addJavadoc("Trains {@code $L} with one optimizer; not thread-safe.\n", ep.name())
-          .addField(OPTIMIZER_STATE, "optimizerState", Modifier.PRIVATE, Modifier.FINAL)
-          .addMethod(ctor)
-          .addMethod(step.build())
-          .build();
+      return new TrainerWriter(this, ep, trainer, w, body, inputParams(ep)).build();
     }
   }
 

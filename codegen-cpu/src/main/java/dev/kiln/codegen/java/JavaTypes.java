@@ -89,6 +89,17 @@ final class JavaTypes {
     };
   }
 
+  /** The largest value of a numeric dtype: the identity of min. */
+  static String highest(DType t) {
+    return switch (check(t, "highest")) {
+      case F32 -> "Float.POSITIVE_INFINITY";
+      case F64 -> "Double.POSITIVE_INFINITY";
+      case I32 -> "Integer.MAX_VALUE";
+      case I64 -> "Long.MAX_VALUE";
+      default -> throw new UnsupportedOperationException("no ordering on " + t.label());
+    };
+  }
+
   /** Casts a double expression to the dtype's element type (for results computed in double). */
   static String fromDouble(DType t, String doubleExpr) {
     return switch (check(t, "conversion")) {

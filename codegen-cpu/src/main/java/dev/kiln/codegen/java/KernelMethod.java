@@ -28,7 +28,10 @@ final class KernelMethod {
       "n", "m", "k", "i0", "k0", "j0", "iEnd", "kEnd", "jEnd", "a", "av", "sum", "max", "lse",
       "best", "bestValue", "v", "base", "row", "rows", "inner", "outer", "count", "in", "check",
       "state", "rng", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11",
-      "c12", "c13", "c14", "c15");
+      "c12", "c13", "c14", "c15",
+      // window kernels (conv2d, pools): image, output and input positions, channels, bases
+      "img", "oh", "ow", "kh", "kw", "ih", "iw", "ch", "f", "oBase", "xBase", "wBase", "g", "wT",
+      "scale", "perm", "swap", "z");
 
   private final Symbols symbols;
   private final NameAllocator names = new NameAllocator();
@@ -36,6 +39,8 @@ final class KernelMethod {
   private final List<String> arrayArgs = new ArrayList<>();
   private final Map<String, String> paramByArg = new LinkedHashMap<>();
   private final Set<String> usedSymbols = new LinkedHashSet<>();
+  /** Whether the kernel draws from the model's generator (parameter {@code rng}). */
+  private String generatorArg;
   final CodeBlock.Builder code = CodeBlock.builder();
 
   KernelMethod(Symbols symbols) {
@@ -62,6 +67,15 @@ final class KernelMethod {
     arrayArgs.add(callArg);
     paramByArg.put(callArg, name);
     return name;
+  }
+
+  /**
+   * Declares the parameter {@code rng}, the model's seeded generator, passed {@code callArg} at
+   * the call site; returns its name.
+   */
+  String generator(String callArg) {
+    generatorArg = callArg;
+    return "rng";
   }
 
   /** A new local name inside the kernel, close to {@code suggestion}. */
@@ -171,6 +185,9 @@ final class KernelMethod {
         .returns(returns)
         .addJavadoc("$L", javadoc);
     m.addParameters(arrayParams);
+    if (generatorArg != null) {
+      m.addParameter(java.util.random.RandomGenerator.class, "rng");
+    }
     for (String s : usedSymbols) {
       m.addParameter(TypeName.INT, s);
     }
@@ -180,6 +197,9 @@ final class KernelMethod {
   /** The call-site arguments, in parameter order. */
   List<String> callArgs() {
     List<String> args = new ArrayList<>(arrayArgs);
+    if (generatorArg != null) {
+      args.add(generatorArg);
+    }
     args.addAll(usedSymbols);
     return args;
   }

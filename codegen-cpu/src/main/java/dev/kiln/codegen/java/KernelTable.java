@@ -52,6 +52,24 @@ final class KernelTable {
 
     /** Adds a statement to the entry point's body. */
     void statement(CodeBlock code);
+
+    /** The entry point's body itself, for control flow that opens blocks ({@code if}, {@code while}). */
+    CodeBlock.Builder code();
+
+    /** A new local name of the entry point's method, close to {@code suggestion}. */
+    String newLocal(String suggestion);
+
+    /**
+     * Writes the nodes of a control-flow region inline, its params bound to the locals
+     * {@code args}; returns the locals (or constant fields) holding its results.
+     */
+    List<String> inlineRegion(dev.kiln.compiler.ir.Region r, List<String> args, String label);
+
+    /** Whether this entry point is a training step (dropout draws masks) or a fetch. */
+    boolean training();
+
+    /** The expression of the model instance's seeded generator, for random kernels' callers. */
+    String generator();
   }
 
   static final Map<String, Template> TEMPLATES = new LinkedHashMap<>();
@@ -95,13 +113,79 @@ final class KernelTable {
     TEMPLATES.put("ReduceSum", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.SUM));
     TEMPLATES.put("ReduceMean", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.MEAN));
     TEMPLATES.put("ReduceMax", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.MAX));
-    TEMPLATES.put("ArgMax", (Emitter) KernelTable::argmax);
+    TEMPLATES.put("ArgMax", (Emitter) (ctx, n, in, out) -> argExtremum(ctx, n, in, out, false));
     TEMPLATES.put("Softmax", (Emitter) (ctx, n, in, out) -> softmax(ctx, n, in, out, false));
     TEMPLATES.put("LogSoftmax", (Emitter) (ctx, n, in, out) -> softmax(ctx, n, in, out, true));
     TEMPLATES.put("BroadcastLike", (Emitter) KernelTable::broadcastLike);
     TEMPLATES.put("SumToShape", (Emitter) KernelTable::sumToShape);
     TEMPLATES.put("ElementCount", (Emitter) KernelTable::elementCount);
+    // Neural, random (see NeuralKernels): the stable logistic loss fuses like any elementwise op.
+    TEMPLATES.put("SigmoidCrossEntropyWithLogits", math2("Math.max(%2$s, 0) - %2$s * %1$s"
+        + " + Math.log1p(Math.exp(-Math.abs(%2$s)))"));
+    TEMPLATES.put("SoftmaxCrossEntropyWithLogits", (Emitter) NeuralKernels::softmaxCrossEntropy);
+    TEMPLATES.put("Conv2D", (Emitter) NeuralKernels::conv2d);
+    TEMPLATES.put("Conv2DBackpropInput", (Emitter) NeuralKernels::conv2dBackpropInput);
+    TEMPLATES.put("Conv2DBackpropFilter", (Emitter) NeuralKernels::conv2dBackpropFilter);
+    TEMPLATES.put("MaxPool", (Emitter) NeuralKernels::maxPool);
+    TEMPLATES.put("MaxPoolGrad", (Emitter) NeuralKernels::maxPoolGrad);
+    TEMPLATES.put("AvgPool", (Emitter) NeuralKernels::avgPool);
+    TEMPLATES.put("AvgPoolGrad", (Emitter) NeuralKernels::avgPoolGrad);
+    TEMPLATES.put("DropoutMask", (Emitter) NeuralKernels::dropoutMask);
+    TEMPLATES.put("RandomNormal", (Emitter) NeuralKernels::randomTensor);
+    TEMPLATES.put("TruncatedNormal", (Emitter) NeuralKernels::randomTensor);
+    TEMPLATES.put("RandomUniform", (Emitter) NeuralKernels::randomTensor);
+    TEMPLATES.put("RandomShuffle", (Emitter) NeuralKernels::randomShuffle);
+    // run-time control flow: see ControlFlowKernels
+    TEMPLATES.put("If", (Emitter) ControlFlowKernels::ifElse);
+    TEMPLATES.put("While", (Emitter) ControlFlowKernels::whileLoop);
+    TEMPLATES.put("Output", (Emitter) ControlFlowKernels::output);
+    TEMPLATES.put("At", (Emitter) ControlFlowKernels::at);
+    TEMPLATES.put("ScatterAt", (Emitter) ControlFlowKernels::scatterAt);
+    TEMPLATES.put("Assign", StateKernels.write("="));
+    TEMPLATES.put("AssignAdd", StateKernels.write("+="));
+    TEMPLATES.put("AssignSub", StateKernels.write("-="));
   }
+
+  // Ops of the op-coverage issue: elementwise expressions here, emitters in ShapeKernels and
+  // MatrixKernels.
+  static {
+    TEMPLATES.put("Pow", (Expr) (in, out, attrs, a) ->
+        JavaTypes.fromDouble(out, "Math.pow(" + a.get(0) + ", " + a.get(1) + ")"));
+    TEMPLATES.put("Rsqrt", math("1 / Math.sqrt(%s)"));
+    // Stable: max(x, 0) + log1p(e^-|x|) never overflows and keeps the small term.
+    TEMPLATES.put("Softplus", math("Math.max(%1$s, 0) + Math.log1p(Math.exp(-Math.abs(%1$s)))"));
+    TEMPLATES.put("LeakyRelu", (Expr) (in, out, attrs, a) -> {
+      String x = a.get(0);
+      String e = x + " > 0 || " + x + " != " + x + " ? " + x + " : "
+          + JavaTypes.literal(DType.F64, attrs.getDouble("alpha")) + " * " + x;
+      return in == DType.F32 ? "(float) (" + e + ")" : e;
+    });
+    TEMPLATES.put("LogicalAnd", (Expr) (in, out, attrs, a) -> a.get(0) + " && " + a.get(1));
+    TEMPLATES.put("LogicalOr", (Expr) (in, out, attrs, a) -> a.get(0) + " || " + a.get(1));
+    TEMPLATES.put("LogicalNot", (Expr) (in, out, attrs, a) -> "!" + a.get(0));
+    TEMPLATES.put("Select", (Expr) (in, out, attrs, a) ->
+        a.get(0) + " ? " + a.get(1) + " : " + a.get(2));
+    TEMPLATES.put("LessEqual", (Expr) (in, out, attrs, a) -> in == DType.BOOL
+        ? "!" + a.get(0) + " || " + a.get(1) : a.get(0) + " <= " + a.get(1));
+    TEMPLATES.put("GreaterEqual", (Expr) (in, out, attrs, a) -> in == DType.BOOL
+        ? a.get(0) + " || !" + a.get(1) : a.get(0) + " >= " + a.get(1));
+    TEMPLATES.put("BatchMatMul", (Emitter) MatrixKernels::batchMatMul);
+    TEMPLATES.put("MatrixInverse", (Emitter) MatrixKernels::matrixInverse);
+    TEMPLATES.put("Transpose", (Emitter) ShapeKernels::transpose);
+    TEMPLATES.put("Concat", (Emitter) ShapeKernels::concat);
+    TEMPLATES.put("Slice", (Emitter) ShapeKernels::slice);
+    TEMPLATES.put("Unslice", (Emitter) ShapeKernels::unslice);
+    TEMPLATES.put("Gather", (Emitter) ShapeKernels::gather);
+    TEMPLATES.put("ScatterAdd", (Emitter) ShapeKernels::scatterAdd);
+    TEMPLATES.put("Shape", (Emitter) ShapeKernels::shape);
+    TEMPLATES.put("ReduceProd", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.PROD));
+    TEMPLATES.put("ReduceMin", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.MIN));
+    TEMPLATES.put("ArgMin", (Emitter) (ctx, n, in, out) -> argExtremum(ctx, n, in, out, true));
+  }
+
+  /** Ops whose kernels draw from the model instance's generator (see JavaBackend). */
+  static final java.util.Set<String> RANDOM = java.util.Set.of(
+      "DropoutMask", "RandomNormal", "TruncatedNormal", "RandomUniform", "RandomShuffle");
 
   static Template get(String opName) {
     Template t = TEMPLATES.get(opName);
@@ -122,6 +206,14 @@ final class KernelTable {
   private static Expr math(String format) {
     return (in, out, attrs, a) -> {
       String e = String.format(format, a.get(0));
+      return in == DType.F32 ? "(float) (" + e + ")" : e;
+    };
+  }
+
+  /** A two-operand function computed in double and rounded to the dtype. */
+  private static Expr math2(String format) {
+    return (in, out, attrs, a) -> {
+      String e = String.format(format, a.get(0), a.get(1));
       return in == DType.F32 ? "(float) (" + e + ")" : e;
     };
   }
@@ -206,7 +298,7 @@ final class KernelTable {
 
   // ---- reductions ---------------------------------------------------------------------------
 
-  enum Fold { SUM, MEAN, MAX }
+  enum Fold { SUM, MEAN, MAX, MIN, PROD }
 
   private static void reduction(EmitContext ctx, Node node, List<String> inputs, String out, Fold fold) {
     Node x = node.input(0);
@@ -269,13 +361,17 @@ final class KernelTable {
     String outSize = k.size(node.shape());
     int rank = xn.shape().rank();
     CodeBlock.Builder c = k.code;
-    boolean viaDouble = fold != Fold.MAX;
+    boolean viaDouble = fold != Fold.MAX && fold != Fold.MIN;
     if (viaDouble) {
       c.add("// Sums accumulate in double, then round once to $L.\n", t.label());
       c.addStatement("double[] acc = new double[$L]", outSize);
+      if (fold == Fold.PROD) {
+        c.addStatement("$T.fill(acc, 1)", java.util.Arrays.class);
+      }
     } else {
       c.addStatement("$L[] out = new $L[$L]", et, et, outSize);
-      c.addStatement("$T.fill(out, $L)", java.util.Arrays.class, JavaTypes.lowest(t));
+      c.addStatement("$T.fill(out, $L)", java.util.Arrays.class,
+          fold == Fold.MAX ? JavaTypes.lowest(t) : JavaTypes.highest(t));
     }
     // Output index from the coordinates of the kept axes.
     List<String> terms = new ArrayList<>();
@@ -298,6 +394,8 @@ final class KernelTable {
     switch (fold) {
       case SUM, MEAN -> c.addStatement("acc[$L] += $L[in++]", o, x);
       case MAX -> c.addStatement("out[$L] = Math.max(out[$L], $L[in++])", o, o, x);
+      case MIN -> c.addStatement("out[$L] = Math.min(out[$L], $L[in++])", o, o, x);
+      case PROD -> c.addStatement("acc[$L] *= $L[in++]", o, x);
     }
     for (int d = 0; d < rank; d++) {
       c.endControlFlow();
@@ -318,7 +416,8 @@ final class KernelTable {
 
   // ---- ArgMax -------------------------------------------------------------------------------
 
-  private static void argmax(EmitContext ctx, Node node, List<String> inputs, String out) {
+  /** ArgMax, or ArgMin when {@code min}: the first extreme wins, and the first NaN before it. */
+  private static void argExtremum(EmitContext ctx, Node node, List<String> inputs, String out, boolean min) {
     KernelMethod k = ctx.kernel();
     Node xn = node.input(0);
     String x = k.input(xn, inputs.get(0));
@@ -339,7 +438,7 @@ final class KernelTable {
     c.addStatement("int base = $L", flatInner ? "o * " + n
         : "o * " + n + " * " + KernelMethod.paren(inner) + " + q");
     c.addStatement("int best = 0");
-    c.addStatement("$L bestValue = $L", JavaTypes.element(t), JavaTypes.lowest(t));
+    c.addStatement("$L bestValue = $L", JavaTypes.element(t), min ? JavaTypes.highest(t) : JavaTypes.lowest(t));
     c.beginControlFlow("for (int j = 0; j < $L; j++)", n);
     c.addStatement("$L v = $L[base + $L]", JavaTypes.element(t), x,
         flatInner ? "j" : "j * " + KernelMethod.paren(inner));
@@ -347,7 +446,8 @@ final class KernelTable {
       c.beginControlFlow("if (v != v)").add("// the first NaN wins\n")
           .addStatement("best = j").addStatement("break").endControlFlow();
     }
-    c.beginControlFlow("if (v > bestValue)").add("// strictly greater: the first maximum wins\n")
+    c.beginControlFlow(min ? "if (v < bestValue)" : "if (v > bestValue)")
+        .add(min ? "// strictly less: the first minimum wins\n" : "// strictly greater: the first maximum wins\n")
         .addStatement("best = j").addStatement("bestValue = v").endControlFlow();
     c.endControlFlow();
     c.addStatement("out[$L] = best", flatInner ? "o" : "o * " + KernelMethod.paren(inner) + " + q");
@@ -356,8 +456,8 @@ final class KernelTable {
     }
     c.endControlFlow();
     c.addStatement("return out");
-    ctx.call(k, "argMax", node, out, "Index of the maximum of %s %s along axis %s -> %s".formatted(
-        xn.name(), xn.type(), axis, node.type()));
+    ctx.call(k, min ? "argMin" : "argMax", node, out, "Index of the %s of %s %s along axis %s -> %s".formatted(
+        min ? "minimum" : "maximum", xn.name(), xn.type(), axis, node.type()));
   }
 
   // ---- Softmax, LogSoftmax ------------------------------------------------------------------

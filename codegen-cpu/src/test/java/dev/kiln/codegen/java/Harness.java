@@ -43,6 +43,11 @@ final class Harness {
   final Map<String, Node> fetches = new LinkedHashMap<>();
   /** How each input's random values are drawn (default: standard normal / small ints / coin). */
   final Map<String, DoubleUnaryOperator> shaping = new HashMap<>();
+  /**
+   * The generator the interpreter draws from, mirroring the instance's (random ops): for
+   * {@code create(42)}, {@code new SplittableRandom(42).split()}; null for a seed-0 interpreter.
+   */
+  java.util.random.RandomGenerator generator;
   private final String name;
   String source;
   Object instance;
@@ -84,7 +89,7 @@ final class Harness {
       List<Node> schedule = Interpreter.closure(List.of(e.getValue()));
       List<Node> in = inputs.stream().filter(schedule::contains).toList();
       eps.add(new EntryPoint(e.getKey(), EntryPoint.Kind.FETCH, in, e.getValue(), Map.of(), schedule));
-      for (Node n : schedule) {
+      for (Node n : ControlFlowKernels.allNodes(schedule)) {
         if (n.op().kind() != OpKind.SOURCE) {
           EXERCISED.add(n.op().name());
         }
@@ -129,7 +134,8 @@ final class Harness {
       for (var e : variables().entrySet()) {
         vars.put(e.getKey(), toValue(e.getValue()));
       }
-      Interpreter interp = new Interpreter(feeds, vars);
+      Interpreter interp = generator != null ? new Interpreter(feeds, vars, generator)
+          : new Interpreter(feeds, vars);
       for (var e : fetches.entrySet()) {
         Value expected = interp.run(e.getValue());
         Object actual = call(e.getKey(), e.getValue(), arrays);

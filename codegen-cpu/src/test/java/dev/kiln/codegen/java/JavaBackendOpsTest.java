@@ -33,6 +33,16 @@ class JavaBackendOpsTest {
   }
 
   @Test
+  void controlFlowOps() {
+    testsRun++;
+    // cond, whileLoop (with its BPTT gradient: tapes, At, ScatterAt) live in their own class;
+    // run one of each here so that the completeness check above sees them whatever the order.
+    new JavaBackendControlFlowTest().powerByRepeatedMultiplicationForRunTimeN();
+    new JavaBackendControlFlowTest().rnnOverSequencesOfLengthThreeAndSevenWithoutPadding();
+    new JavaBackendControlFlowTest().condForwardAndGradientOnBothBranches();
+  }
+
+  @Test
   void everyOpHasAKernelTemplate() {
     testsRun++;
     for (OpDef op : StandardOps.all()) {
@@ -42,6 +52,26 @@ class JavaBackendOpsTest {
             KernelTable.TEMPLATES.get(op.name()) instanceof KernelTable.Expr, op.name());
       }
     }
+  }
+
+  /** The op-coverage issue's ops, one model (details in JavaBackendShapeOpsTest). */
+  @Test
+  void neuralOps() {
+    testsRun++;
+    JavaBackendNeuralOpsTest.everyNeuralOp().check(2);
+  }
+
+  /** Assign, AssignAdd, AssignSub (details in JavaBackendStateTest). */
+  @Test
+  void stateWrites() {
+    testsRun++;
+    new JavaBackendStateTest().writesMatchTheInterpreterCallAfterCall();
+  }
+
+  @Test
+  void opsOfTheCoverageIssue() {
+    testsRun++;
+    JavaBackendShapeOpsTest.everyNewOp().check(2);
   }
 
   private static final List<String> BINARY = List.of("Add", "Sub", "Mul", "Div", "Maximum",

@@ -19,10 +19,17 @@ public final class Interpreter implements EvalContext {
   private final Map<String, Value> variables;
   private final RandomGenerator rng;
 
+  private boolean training;
+
   public Interpreter(Map<String, Value> feeds, Map<String, Value> variables, long seed) {
+    this(feeds, variables, new SplittableRandom(seed));
+  }
+
+  /** An interpreter whose random ops draw from {@code rng} (to mirror a backend's generator). */
+  public Interpreter(Map<String, Value> feeds, Map<String, Value> variables, RandomGenerator rng) {
     this.feeds = feeds;
-    this.variables = variables;
-    this.rng = new SplittableRandom(seed);
+    this.variables = new HashMap<>(variables); // assignments replace entries, never the caller's
+    this.rng = rng;
   }
 
   public Interpreter(Map<String, Value> feeds, Map<String, Value> variables) {
@@ -88,7 +95,29 @@ public final class Interpreter implements EvalContext {
   }
 
   @Override
+  public void assignVariable(String name, Value value) {
+    variable(name); // only existing variables can be assigned
+    variables.put(name, value);
+  }
+
+  /** Every variable's current value: as given, with this interpreter's assignments applied. */
+  public Map<String, Value> variables() {
+    return java.util.Collections.unmodifiableMap(variables);
+  }
+
+  @Override
   public RandomGenerator rng() {
     return rng;
+  }
+
+  /** Evaluates as a training step (dropout draws masks) when {@code training}; returns this. */
+  public Interpreter training(boolean training) {
+    this.training = training;
+    return this;
+  }
+
+  @Override
+  public boolean training() {
+    return training;
   }
 }

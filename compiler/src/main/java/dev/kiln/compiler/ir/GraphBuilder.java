@@ -65,6 +65,22 @@ public final class GraphBuilder {
     scopes.pop();
   }
 
+  /**
+   * Leaves every open name scope and returns them, for {@link #restoreScopes}: a layer's variables
+   * and fields are named by where the layer lives, not by the method that first used it.
+   */
+  public List<String> clearScopes() {
+    List<String> saved = List.copyOf(scopes);
+    scopes.clear();
+    return saved;
+  }
+
+  /** Reopens the scopes {@link #clearScopes()} returned, replacing whatever is open now. */
+  public void restoreScopes(List<String> saved) {
+    scopes.clear();
+    scopes.addAll(saved);
+  }
+
   /** The source position attached to nodes added from now on (front-end specific). */
   public Object setOrigin(Object origin) {
     Object previous = this.origin;

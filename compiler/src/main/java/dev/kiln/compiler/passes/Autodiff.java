@@ -1,9 +1,11 @@
 package dev.kiln.compiler.passes;
 
 import dev.kiln.compiler.ir.GraphBuilder;
+import dev.kiln.compiler.ir.MultiOutputOp;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.ShapeError;
 import dev.kiln.compiler.ops.Emit;
+import dev.kiln.compiler.ops.StandardOps;
 import dev.kiln.dsl.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +61,7 @@ public final class Autodiff {
       }
     }
     for (Node n : nodes) {
-      if (!fromWrt.contains(n) && n.type().dtype().isFloating()) {
+      if (!fromWrt.contains(n) && differentiable(n)) {
         for (Node in : n.inputs()) {
           if (fromWrt.contains(in)) {
             fromWrt.add(n);
@@ -85,6 +87,8 @@ public final class Autodiff {
     }
 
     Map<Node, List<Node>> contributions = new HashMap<>();
+    // Gradients of the results of multi-result nodes (cond, whileLoop), by result index.
+    Map<Node, List<Node>[]> resultGrads = new HashMap<>();
     Map<Node, Node> totals = new HashMap<>();
     b.pushScope(scope);
     Object outerOrigin = b.setOrigin(loss.origin());
@@ -95,7 +99,8 @@ public final class Autodiff {
       for (int i = nodes.size() - 1; i >= 0; i--) {
         Node n = nodes.get(i);
         List<Node> parts = contributions.remove(n);
-        if (parts == null || !onPath.contains(n)) {
+        List<Node>[] perResult = resultGrads.remove(n);
+        if ((parts == null && perResult == null) || !onPath.contains(n)) {
           continue;
         }
         b.setOrigin(n.origin());
@@ -104,12 +109,34 @@ public final class Autodiff {
           b.pushScope(n.scope());
         }
         try {
-          Node total = sum(b, parts);
-          totals.put(n, total);
-          if (n.inputs().stream().noneMatch(onPath::contains)) {
-            continue;
+          List<Node> grads;
+          if (n.op() instanceof MultiOutputOp multi) {
+            List<Node> dOuts = new ArrayList<>();
+            for (List<Node> p : perResult) {
+              dOuts.add(p == null ? null : sum(b, p));
+            }
+            grads = multi.gradients(b, n, dOuts);
+          } else {
+            Node total = sum(b, parts);
+            totals.put(n, total);
+            if (n.op() == StandardOps.OUTPUT) {
+              // A result of a multi-result node: its gradient waits for the node itself.
+              Node multi = n.input(0);
+              @SuppressWarnings("unchecked")
+              List<Node>[] slots = resultGrads.computeIfAbsent(multi,
+                  m -> new List[((MultiOutputOp) m.op()).outputTypes(m).size()]);
+              int index = n.attrs().getInt("index");
+              if (slots[index] == null) {
+                slots[index] = new ArrayList<>();
+              }
+              slots[index].add(total);
+              continue;
+            }
+            if (n.inputs().stream().noneMatch(onPath::contains)) {
+              continue;
+            }
+            grads = n.op().gradient(b, n, total);
           }
-          List<Node> grads = n.op().gradient(b, n, total);
           for (int k = 0; k < n.inputs().size(); k++) {
             Node in = n.input(k);
             Node g = k < grads.size() ? grads.get(k) : null;
@@ -139,6 +166,11 @@ public final class Autodiff {
       b.setOrigin(outerOrigin);
       b.popScope();
     }
+  }
+
+  /** Whether gradients flow through {@code n}: floating values, and every multi-result node. */
+  private static boolean differentiable(Node n) {
+    return n.type().dtype().isFloating() || n.op() instanceof MultiOutputOp;
   }
 
   private static Node sum(GraphBuilder b, List<Node> parts) {

@@ -95,6 +95,7 @@ public final class KilnCompiler {
         roots.add(s.gradients.get(i).get(k));
       }
       Prune.Pruned p = Prune.prune(roots, s.inputs);
+      StateWrites.check(name, p.schedule());
       entryPoints.add(new EntryPoint(
           name, EntryPoint.Kind.TRAIN, p.inputs(), loss, Collections.unmodifiableMap(grads), p.schedule()));
     }
@@ -110,6 +111,7 @@ public final class KilnCompiler {
 
   private static EntryPoint fetch(String name, Node output, List<Node> declaredInputs) {
     Prune.Pruned p = Prune.prune(List.of(output), declaredInputs);
+    StateWrites.check(name, p.schedule());
     return new EntryPoint(name, EntryPoint.Kind.FETCH, p.inputs(), output, Map.of(), p.schedule());
   }
 

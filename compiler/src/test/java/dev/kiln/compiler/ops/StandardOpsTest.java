@@ -18,12 +18,23 @@ class StandardOpsTest {
    */
   static final List<String> TESTED = List.of(
       "Placeholder", "Variable", "Const",                           // SourceOpsTest
+      "Assign", "AssignAdd", "AssignSub",                           // StateOpsTest
       "Add", "Sub", "Mul", "Div", "Maximum", "Minimum",              // ElementwiseOpsTest
       "Equal", "NotEqual", "Less", "Greater",
       "Neg", "Exp", "Log", "Sqrt", "Square", "Abs", "Tanh", "Sigmoid", "Relu", "Cast",
       "ReduceSum", "ReduceMean", "ReduceMax", "ArgMax", "ElementCount", // ReductionOpsTest
       "MatMul", "Reshape", "BroadcastLike", "SumToShape",           // ShapeOpsTest
-      "Softmax", "LogSoftmax");                                     // NeuralOpsTest
+      "Softmax", "LogSoftmax",                                      // NeuralOpsTest
+      "SoftmaxCrossEntropyWithLogits", "SigmoidCrossEntropyWithLogits", // NeuralOps2Test
+      "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MaxPool", "MaxPoolGrad",
+      "AvgPool", "AvgPoolGrad", "DropoutMask", "RandomNormal", "RandomUniform",
+      "TruncatedNormal", "RandomShuffle",
+      "Pow", "Rsqrt", "LeakyRelu", "Softplus", "LogicalAnd",        // ElementwiseOps2Test
+      "LogicalOr", "LogicalNot", "Select", "LessEqual", "GreaterEqual",
+      "BatchMatMul", "Transpose", "MatrixInverse",                  // MatrixOpsTest
+      "Concat", "Slice", "Unslice", "Gather", "ScatterAdd", "Shape", // ShapeOps2Test
+      "ReduceProd", "ReduceMin", "ArgMin",                          // ReductionOps2Test
+      "Arg", "Output", "If", "While", "At", "ScatterAt");           // ControlFlowOpsTest
 
   @Test
   void namesAreUnique() {

@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Call {
   /** The role of the field whose initializer is being evaluated, if any. */
-  enum FieldRole { INPUT, PARAM, OTHER }
+  enum FieldRole { INPUT, PARAM, STATE, OTHER }
 
   final String written;
   final String op;
@@ -103,6 +103,46 @@ final class Call {
     int[] out = new int[Math.max(0, count() - from)];
     for (int i = from; i < count(); i++) {
       out[i - from] = intArg(i);
+    }
+    return out;
+  }
+
+  /** Argument {@code i} as an array of compile-time ints ({@code new int[] {0, 1}}). */
+  int[] intArray(int i) {
+    if (raw(i) instanceof Value.ArrayValue(List<Value> elements)) {
+      int[] out = new int[elements.size()];
+      for (int k = 0; k < out.length; k++) {
+        if (!(elements.get(k) instanceof NumberValue n) || !n.isIntegral()
+            || n.value().longValue() != n.value().intValue()) {
+          throw errorAt(i, position(i) + " must be an array of compile-time ints, but element " + k
+              + " is " + elements.get(k).describe());
+        }
+        out[k] = n.value().intValue();
+      }
+      return out;
+    }
+    throw errorAt(i, position(i) + " must be an array of compile-time ints such as new int[] {0, 1}, got "
+        + raw(i).describe());
+  }
+
+  /**
+   * Arguments {@code from..} as tensors, Java varargs style: either the tensors themselves or one
+   * array of them (such as the parts of {@code split}).
+   */
+  List<Node> tensors(int from) {
+    List<Node> out = new java.util.ArrayList<>();
+    if (count() == from + 1 && raw(from) instanceof Value.ArrayValue(List<Value> elements)) {
+      for (int k = 0; k < elements.size(); k++) {
+        if (!(elements.get(k) instanceof TensorValue t)) {
+          throw errorAt(from, position(from) + " must hold tensors, but element " + k + " is "
+              + elements.get(k).describe());
+        }
+        out.add(t.node());
+      }
+      return out;
+    }
+    for (int i = from; i < count(); i++) {
+      out.add(tensor(i));
     }
     return out;
   }

@@ -69,7 +69,7 @@ final class ConstOps {
         default -> null;
       };
     }
-    if ((l instanceof DTypeValue || l instanceof DimValue) && l.getClass() == r.getClass()) {
+    if ((l instanceof DTypeValue || l instanceof DimValue || l instanceof Value.EnumValue) && l.getClass() == r.getClass()) {
       return switch (op) {
         case EQUAL_TO -> new BoolValue(l.equals(r));
         case NOT_EQUAL_TO -> new BoolValue(!l.equals(r));

@@ -57,6 +57,8 @@ public final class DslTable {
     CONSTANTS.put("I64", new Value.DTypeValue(DType.I64));
     CONSTANTS.put("BOOL", new Value.DTypeValue(DType.BOOL));
     CONSTANTS.put("BATCH", new DimValue("batch"));
+    CONSTANTS.put("SAME", new Value.EnumValue(NeuralCalls.PADDING, "SAME"));
+    CONSTANTS.put("VALID", new Value.EnumValue(NeuralCalls.PADDING, "VALID"));
 
     // graph leaves
     OPS.put("placeholder", DslTable::placeholder);
@@ -134,6 +136,10 @@ public final class DslTable {
     // neural (over the last axis)
     unary("softmax", Emit::softmax);
     unary("logSoftmax", Emit::logSoftmax);
+    // state writes (into @State or @Param fields)
+    OPS.put("assign", c -> StateCalls.write(c, Emit::assign));
+    OPS.put("assignAdd", c -> StateCalls.write(c, Emit::assignAdd));
+    OPS.put("assignSub", c -> StateCalls.write(c, Emit::assignSub));
 
     // Tensor's fluent methods: each the Ops op of the same meaning with the receiver first.
     for (String same : List.of("maximum", "minimum", "neg", "exp", "log", "sqrt", "square", "abs",
@@ -147,6 +153,131 @@ public final class DslTable {
     FLUENT.put("sum", "reduceSum");
     FLUENT.put("mean", "reduceMean");
     FLUENT.put("max", "reduceMax");
+  }
+
+  // Ops of the op-coverage issue (NumPy/TensorFlow semantics).
+  static {
+    binary("pow", Emit::pow);
+    binary("lessEqual", Emit::lessEqual);
+    binary("greaterEqual", Emit::greaterEqual);
+    binary("logicalAnd", Emit::logicalAnd);
+    binary("logicalOr", Emit::logicalOr);
+    unary("logicalNot", Emit::logicalNot);
+    unary("rsqrt", Emit::rsqrt);
+    unary("softplus", Emit::softplus);
+    OPS.put("leakyRelu", c -> {
+      c.arity(1, 2);
+      return tensor(Emit.leakyRelu(c.b, c.tensor(0), c.count() == 2 ? c.number(1) : 0.2));
+    });
+    OPS.put("where", c -> {
+      c.arity(3, 3);
+      DType like = c.raw(1) instanceof TensorValue t ? t.node().type().dtype()
+          : c.raw(2) instanceof TensorValue t ? t.node().type().dtype() : DType.F32;
+      return tensor(Emit.where(c.b, c.tensor(0), c.tensorLike(1, like), c.tensorLike(2, like)));
+    });
+    unary("transpose", Emit::transpose);
+    OPS.put("permute", c -> {
+      c.arity(2, Integer.MAX_VALUE);
+      return tensor(Emit.permute(c.b, c.tensor(0), c.ints(1)));
+    });
+    unary("matrixInverse", Emit::matrixInverse);
+    OPS.put("expandDims", c -> {
+      c.arity(2, 2);
+      return tensor(Emit.expandDims(c.b, c.tensor(0), c.intArg(1)));
+    });
+    OPS.put("squeeze", c -> {
+      c.arity(1, Integer.MAX_VALUE);
+      return tensor(Emit.squeeze(c.b, c.tensor(0), c.ints(1)));
+    });
+    OPS.put("concat", c -> {
+      c.arity(2, Integer.MAX_VALUE);
+      return tensor(Emit.concat(c.b, c.intArg(0), c.tensors(1)));
+    });
+    OPS.put("stack", c -> {
+      c.arity(2, Integer.MAX_VALUE);
+      return tensor(Emit.stack(c.b, c.intArg(0), c.tensors(1)));
+    });
+    OPS.put("split", c -> {
+      c.arity(3, 3);
+      return tensors(Emit.splitEvenly(c.b, c.tensor(0), c.intArg(1), c.intArg(2)));
+    });
+    OPS.put("splitSizes", c -> {
+      c.arity(3, Integer.MAX_VALUE);
+      return tensors(Emit.split(c.b, c.tensor(0), c.intArg(1), c.ints(2)));
+    });
+    OPS.put("slice", c -> {
+      c.arity(3, 3);
+      return tensor(Emit.slice(c.b, c.tensor(0), c.intArray(1), c.intArray(2)));
+    });
+    OPS.put("gather", c -> {
+      c.arity(2, 2);
+      return tensor(Emit.gather(c.b, c.tensor(0), c.tensor(1)));
+    });
+    OPS.put("oneHot", c -> {
+      c.arity(2, 2);
+      return tensor(Emit.oneHot(c.b, c.tensor(0), c.intArg(1)));
+    });
+    unary("shape", Emit::shape);
+    reduction("reduceProd", Emit::reduceProd);
+    reduction("reduceMin", Emit::reduceMin);
+    OPS.put("argmin", c -> {
+      c.arity(2, 2);
+      return tensor(Emit.argmin(c.b, c.tensor(0), c.intArg(1)));
+    });
+    for (String same : List.of("pow", "rsqrt", "softplus", "leakyRelu", "lessEqual",
+        "greaterEqual", "logicalAnd", "logicalOr", "logicalNot", "transpose", "permute",
+        "matrixInverse", "expandDims", "squeeze", "split", "slice", "gather", "argmin")) {
+      FLUENT.put(same, same);
+    }
+    FLUENT.put("prod", "reduceProd");
+    FLUENT.put("min", "reduceMin");
+  }
+
+  private static Value tensors(List<Node> parts) {
+    return new Value.ArrayValue(parts.stream().<Value>map(TensorValue::new).toList());
+  }
+
+  // Neural, random and value ops (see NeuralCalls); zeros, ones and the random draws keep their
+  // initializer forms, told apart by their arguments.
+  static {
+    OPS.put("softmaxCrossEntropyWithLogits", c -> {
+      c.arity(2, 2);
+      return tensor(Emit.softmaxCrossEntropyWithLogits(c.b, c.tensor(0), c.tensor(1)));
+    });
+    OPS.put("sigmoidCrossEntropyWithLogits", c -> {
+      c.arity(2, 2);
+      return tensor(Emit.sigmoidCrossEntropyWithLogits(c.b, c.tensor(0), c.tensor(1)));
+    });
+    OPS.put("conv2d", NeuralCalls::conv2d);
+    OPS.put("maxPool", c -> NeuralCalls.pool(c, Emit::maxPool));
+    OPS.put("avgPool", c -> NeuralCalls.pool(c, Emit::avgPool));
+    OPS.put("dropout", NeuralCalls::dropout);
+    Op zeros = OPS.get("zeros");
+    Op ones = OPS.get("ones");
+    OPS.put("zeros", c -> NeuralCalls.filled(c, zeros, 0));
+    OPS.put("ones", c -> NeuralCalls.filled(c, ones, 1));
+    OPS.put("fill", NeuralCalls::fill);
+    OPS.put("range", NeuralCalls::range);
+    Op normal = OPS.get("randomNormal");
+    Op uniform = OPS.get("randomUniform");
+    Op truncated = OPS.get("truncatedNormal");
+    OPS.put("randomNormal", c -> NeuralCalls.random(c, normal, Emit::randomNormal));
+    OPS.put("randomUniform", c -> NeuralCalls.random(c, uniform, Emit::randomUniform));
+    OPS.put("truncatedNormal", c -> NeuralCalls.random(c, truncated, Emit::truncatedNormal));
+    unary("randomShuffle", Emit::randomShuffle);
+    FLUENT.put("dropout", "dropout");
+  }
+
+  // Run-time control flow (see ControlFlowCalls): the evaluator passes lambdas as FunctionValues.
+  static {
+    OPS.put("cond", ControlFlowCalls::cond);
+    OPS.put("whileLoop", ControlFlowCalls::whileLoop);
+    OPS.put("scan", ControlFlowCalls::scan);
+    OPS.put("at", c -> {
+      c.arity(2, 2);
+      return tensor(dev.kiln.compiler.ops.ControlFlow.at(c.b, c.tensor(0), c.tensor(1)));
+    });
+    unary("length", dev.kiln.compiler.ops.ControlFlow::length);
   }
 
   /** The op a static {@code Ops} method of this name builds. */
@@ -217,7 +348,9 @@ public final class DslTable {
   private static void reduction(String name, Reduce emit) {
     OPS.put(name, c -> {
       c.arity(1, Integer.MAX_VALUE);
-      return tensor(emit.emit(c.b, c.tensor(0), false, c.ints(1)));
+      // reduceSum(x, axes...) or reduceSum(x, keepDims, axes...): told apart by argument 1's kind.
+      boolean flag = c.count() > 1 && c.raw(1) instanceof Value.BoolValue;
+      return tensor(emit.emit(c.b, c.tensor(0), flag && c.bool(1), c.ints(flag ? 2 : 1)));
     });
   }
 
@@ -244,8 +377,8 @@ public final class DslTable {
   }
 
   private static Value variable(Call c) {
-    if (c.fieldRole != FieldRole.PARAM) {
-      throw c.error("variable(...) may only initialize a @Param field; declare the parameter as"
+    if (c.fieldRole != FieldRole.PARAM && c.fieldRole != FieldRole.STATE) {
+      throw c.error("variable(...) may only initialize a @Param or @State field; declare the parameter as"
           + " a field '@Param Tensor w = variable(...)' and use the field");
     }
     c.arity(1, Integer.MAX_VALUE);
@@ -257,6 +390,8 @@ public final class DslTable {
       }
       sizes[i - 1] = positive(c, i);
     }
-    return tensor(Emit.variable(c.b, c.fieldName, DType.F32, Shape.of(sizes), init.kind(), init.args()));
+    return tensor(c.fieldRole == FieldRole.STATE
+        ? Emit.stateVariable(c.b, c.fieldName, DType.F32, Shape.of(sizes), init.kind(), init.args())
+        : Emit.variable(c.b, c.fieldName, DType.F32, Shape.of(sizes), init.kind(), init.args()));
   }
 }

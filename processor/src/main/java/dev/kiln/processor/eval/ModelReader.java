@@ -1,7 +1,6 @@
 package dev.kiln.processor.eval;
 
 import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.VariableTree;
 import com.sun.source.util.Trees;
 import dev.kiln.compiler.ir.GraphBuilder;
 import dev.kiln.compiler.ir.Node;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -20,44 +20,64 @@ import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
 /**
- * Reads one validated {@code @Model} class into a {@link ModelSpec}: its {@code @Input} and
- * {@code @Param} fields in declaration order, then its {@code @Fetch} and {@code @Loss} methods.
- * Every error is reported where it occurs; one failed field or method does not stop the others
- * from being checked, but the model yields no spec.
+ * Reads one validated {@code @Model} class into a {@link ModelSpec}: its {@code @Input} fields,
+ * its constructor, its {@code @Param} and layer fields in declaration order (a layer's variables
+ * join the model's params), then its {@code @Fetch} and {@code @Loss} methods. Every error is
+ * reported where it occurs; one failed field or method does not stop the others from being
+ * checked, but the model yields no spec.
  */
 public final class ModelReader {
   private final Trees trees;
   private final Elements elements;
   private final Diagnostics diagnostics;
+  private final ModelSources sources;
 
   public ModelReader(Trees trees, Elements elements, Diagnostics diagnostics) {
+    this(trees, elements, diagnostics, new ModelSources(trees, elements, null));
+  }
+
+  public ModelReader(Trees trees, Elements elements, Diagnostics diagnostics, ModelSources sources) {
     this.trees = trees;
     this.elements = elements;
     this.diagnostics = diagnostics;
+    this.sources = sources;
   }
 
   public Optional<ModelSpec> read(TypeElement type) {
     int errorsBefore = diagnostics.errorCount();
     CompilationUnitTree unit = trees.getPath(type).getCompilationUnit();
     GraphBuilder b = new GraphBuilder();
-    Evaluator ev = new Evaluator(trees, elements, b, type, unit);
+    Evaluator ev = new Evaluator(trees, elements, b, type, unit, sources);
     List<Node> inputs = new ArrayList<>();
-    List<Node> params = new ArrayList<>();
     List<ModelSpec.Named> fetches = new ArrayList<>();
     List<ModelSpec.Named> losses = new ArrayList<>();
 
-    for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
-      boolean input = Annotations.has(field, Annotations.INPUT);
-      if (!input && !Annotations.has(field, Annotations.PARAM)) {
-        continue;
-      }
-      try {
-        Node n = ev.evaluateLeafField(field, (VariableTree) trees.getTree(field), input).node();
-        (input ? inputs : params).add(n);
-      } catch (EvalError e) {
-        report(e);
+    List<VariableElement> fields = ElementFilter.fieldsIn(type.getEnclosedElements()).stream()
+        .filter(f -> !f.getModifiers().contains(Modifier.STATIC)).toList();
+    for (VariableElement field : fields) {
+      if (Annotations.has(field, Annotations.INPUT)) {
+        try {
+          inputs.add(((Value.TensorValue) ev.evaluateField(field)).node());
+        } catch (EvalError e) {
+          report(e);
+        }
       }
     }
+    try {
+      ev.constructRoot();
+    } catch (EvalError e) {
+      report(e);
+    }
+    for (VariableElement field : fields) {
+      if (Annotations.isVariable(field) || isLayer(field)) {
+        try {
+          ev.evaluateField(field);
+        } catch (EvalError e) {
+          report(e);
+        }
+      }
+    }
+    List<Node> params = ev.params();
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
       boolean fetch = Annotations.has(method, Annotations.FETCH);
       boolean loss = Annotations.has(method, Annotations.LOSS);
@@ -89,6 +109,11 @@ public final class ModelReader {
     PackageElement pkg = elements.getPackageOf(type);
     return Optional.of(new ModelSpec(pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
         type.getSimpleName().toString(), b.graph(), inputs, params, fetches, losses));
+  }
+
+  private static boolean isLayer(VariableElement f) {
+    return f.asType() instanceof javax.lang.model.type.DeclaredType d
+        && Annotations.has(d.asElement(), Annotations.MODEL);
   }
 
   private void report(EvalError e) {

@@ -19,11 +19,15 @@ final class Unsupported {
     String loops = "model code may use a for loop over compile-time values, which is unrolled at build time";
     String branches = "model code may use if or ?: over compile-time values";
     return switch (tree.getKind()) {
-      case NEW_CLASS -> message("object creation (new " + ((NewClassTree) tree).getIdentifier() + ")", GENERAL);
+      case NEW_CLASS -> message("object creation (new " + ((NewClassTree) tree).getIdentifier() + ")",
+          "only @Model layers may be constructed, as the value of a field (Dense hidden = new Dense(784, 256, RELU);)");
       case NEW_ARRAY -> message("array creation", GENERAL);
       case ARRAY_ACCESS -> message("array access", GENERAL);
-      case LAMBDA_EXPRESSION -> message("a lambda expression", GENERAL);
-      case MEMBER_REFERENCE -> message("a method reference", GENERAL);
+      case LAMBDA_EXPRESSION -> message("a lambda outside cond/whileLoop/scan",
+          "model code may write lambdas only as the branches of cond(pred, () -> a, () -> b), the condition"
+              + " and body of whileLoop, and the step of scan");
+      case MEMBER_REFERENCE -> message("a method reference outside cond/whileLoop/scan",
+          "model code may pass this::method only as a body of cond, whileLoop or scan");
       case WHILE_LOOP -> message("a while loop", loops);
       case DO_WHILE_LOOP -> message("a do-while loop", loops);
       case ENHANCED_FOR_LOOP -> message("a for-each loop", loops);

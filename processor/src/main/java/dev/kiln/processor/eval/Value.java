@@ -79,11 +79,62 @@ public sealed interface Value {
     }
   }
 
+  /** A constant of an enum, such as a layer's {@code Activation.RELU}. */
+  record EnumValue(String type, String constant) implements Value {
+    @Override
+    public String describe() {
+      return "the enum constant " + type.substring(type.lastIndexOf('.') + 1) + "." + constant;
+    }
+  }
+
+  /**
+   * A lambda (or {@code this::method}) passed to {@code cond}, {@code whileLoop} or {@code scan}:
+   * {@code body} evaluates it into a region (its parameters bound to {@code args}, nodes built by
+   * the region's builder, outer tensors captured). {@code tree} is where an error about what it
+   * computes is reported (a lambda's body); {@code outer} is the region it is written in, null at
+   * the top level of a method.
+   */
+  record FunctionValue(com.sun.source.tree.Tree tree, int arity,
+      dev.kiln.compiler.ops.RegionBuilder outer, Body body) implements Value {
+    @FunctionalInterface
+    public interface Body {
+      Value apply(dev.kiln.compiler.ops.RegionBuilder region, java.util.List<Value> args);
+    }
+
+    @Override
+    public String describe() {
+      return "a function";
+    }
+  }
+
+  /** A layer: an object of a {@code @Model} class held in a field of the model. */
+  record ModelValue(Instance instance) implements Value {
+    @Override
+    public String describe() {
+      return instance.describe();
+    }
+  }
+
   /** A variable initializer: its kind as the IR names it and its parameters. */
   record InitValue(String kind, double[] args) implements Value {
     @Override
     public String describe() {
       return "the initializer " + kind + Arrays.toString(args).replace('[', '(').replace(']', ')');
+    }
+  }
+
+  /**
+   * A Java array built at compile time: the parts of {@code split(...)}, or {@code new int[] {...}}
+   * / {@code new Tensor[] {...}} in model code. Indexed with compile-time ints.
+   */
+  record ArrayValue(java.util.List<Value> elements) implements Value {
+    public ArrayValue {
+      elements = java.util.List.copyOf(elements);
+    }
+
+    @Override
+    public String describe() {
+      return "an array of " + elements.size() + " element" + (elements.size() == 1 ? "" : "s");
     }
   }
 }

@@ -13,10 +13,10 @@ import javax.lang.model.util.ElementFilter;
 final class Members {
   private Members() {}
 
-  /** Fields annotated @Input or @Param. */
+  /** Fields annotated @Input, @Param or @State. */
   static List<VariableElement> leafFields(TypeElement model) {
     return ElementFilter.fieldsIn(model.getEnclosedElements()).stream()
-        .filter(f -> Annotations.has(f, Annotations.INPUT) || Annotations.has(f, Annotations.PARAM))
+        .filter(f -> Annotations.has(f, Annotations.INPUT) || Annotations.isVariable(f))
         .toList();
   }
 
@@ -29,7 +29,7 @@ final class Members {
 
   /** The annotation a member carries, as written: {@code @Input}, {@code @Loss}. */
   static String role(Element e) {
-    for (String a : List.of(Annotations.INPUT, Annotations.PARAM, Annotations.FETCH, Annotations.LOSS)) {
+    for (String a : List.of(Annotations.INPUT, Annotations.PARAM, Annotations.STATE, Annotations.FETCH, Annotations.LOSS)) {
       if (Annotations.has(e, a)) {
         return Annotations.written(a);
       }

@@ -29,6 +29,11 @@ public final class ModelValidator {
         new EntryMethodBodyRule());
   }
 
+  /** Whether {@code model} is compiled on its own (else it is a layer other models hold in fields). */
+  public static boolean hasEntryPoints(TypeElement model) {
+    return !Members.entryMethods(model).isEmpty();
+  }
+
   /** Whether {@code model} passed every rule. */
   public boolean validate(TypeElement model) {
     int before = diagnostics.errorCount();
