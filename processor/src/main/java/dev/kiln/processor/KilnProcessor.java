@@ -104,7 +104,16 @@ public final class KilnProcessor extends AbstractProcessor {
       try {
         compilation = KilnCompiler.compileWithReport(spec.get());
       } catch (ShapeError e) {
-        diagnostics.error(model, e.getMessage());
+        var modelPath = trees.getPath(model);
+        if (e.node() != null && e.node().origin() instanceof SourceOrigin at
+            && modelPath != null && at.unit() == modelPath.getCompilationUnit()) {
+          diagnostics.error(at.tree(), at.unit(), e.getMessage());
+        } else if (e.node() != null && e.node().origin() instanceof SourceOrigin at) {
+          // The node came from a layer in another file or jar: name its line in the message.
+          diagnostics.error(model, e.getMessage() + " (" + at + ")");
+        } else {
+          diagnostics.error(model, e.getMessage());
+        }
         return;
       }
       CompiledModel compiled = compilation.model();

@@ -115,7 +115,11 @@ public final class Autodiff {
             for (List<Node> p : perResult) {
               dOuts.add(p == null ? null : sum(b, p));
             }
-            grads = multi.gradients(b, n, dOuts);
+            try {
+              grads = multi.gradients(b, n, dOuts);
+            } catch (ShapeError e) {
+              throw located(e, n, loss);
+            }
           } else {
             Node total = sum(b, parts);
             totals.put(n, total);
@@ -135,7 +139,7 @@ public final class Autodiff {
             if (n.inputs().stream().noneMatch(onPath::contains)) {
               continue;
             }
-            grads = n.op().gradient(b, n, total);
+            grads = gradientOf(n, b, total, loss);
           }
           for (int k = 0; k < n.inputs().size(); k++) {
             Node in = n.input(k);
@@ -191,5 +195,18 @@ public final class Autodiff {
       axes[i] = i;
     }
     return Emit.broadcastLike(b, Emit.scalar(b, dtype, 0), w, axes);
+  }
+
+  /** {@code n}'s gradient rule, its errors located at {@code n} for the front end to report. */
+  private static List<Node> gradientOf(Node n, GraphBuilder b, Node dOut, Node loss) {
+    try {
+      return n.op().gradient(b, n, dOut);
+    } catch (ShapeError e) {
+      throw located(e, n, loss);
+    }
+  }
+
+  private static ShapeError located(ShapeError e, Node n, Node loss) {
+    return e.at(n, "cannot differentiate loss '" + loss.name() + "' through " + n.name() + ": ");
   }
 }

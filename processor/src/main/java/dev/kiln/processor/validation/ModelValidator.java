@@ -25,6 +25,7 @@ public final class ModelValidator {
         new FieldInitializerRule(trees),
         new InstanceMemberRule(),
         new EntryMethodParametersRule(),
+        new EntryMethodNameRule(),
         new EntryMethodReturnTypeRule(),
         new EntryMethodBodyRule());
   }

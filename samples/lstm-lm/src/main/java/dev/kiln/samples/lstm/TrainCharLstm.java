@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
 public final class TrainCharLstm {
   static final int BATCH = 32;
   static final int STEPS_PER_ROUND = 250;
-  static final int ROUNDS = 8;
+  static final int ROUNDS = 6;
   static final long SEED = 7;
 
   public static void main(String[] args) throws Exception {
