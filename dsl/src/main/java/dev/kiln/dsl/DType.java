@@ -1,6 +1,6 @@
 package dev.kiln.dsl;
 
-/** Element types of tensors. f16 and bf16 are storage types: arithmetic on them runs in f32. */
+/** Element types of tensors. f16 and bf16 are storage types: cast them to f32 for arithmetic. */
 public enum DType {
   F32(4, true),
   F64(8, true),

@@ -18,6 +18,16 @@ public final class Ops {
   public static final DType I32 = DType.I32;
   public static final DType I64 = DType.I64;
   public static final DType BOOL = DType.BOOL;
+  /** 16-, 8-bit signed and 8-bit unsigned integers: arithmetic wraps on overflow. */
+  public static final DType I16 = DType.I16;
+  public static final DType I8 = DType.I8;
+  public static final DType U8 = DType.U8;
+  /**
+   * Half precision and bfloat16: storage types. Only data movement (cast, reshape, transpose,
+   * concat, slice, gather, where, assign) takes them; cast to F32 to compute, and back to store.
+   */
+  public static final DType F16 = DType.F16;
+  public static final DType BF16 = DType.BF16;
 
   /** The batch dimension: fixed by whatever is fed. */
   public static final Dim BATCH = Dim.named("batch");
@@ -45,6 +55,12 @@ public final class Ops {
    * {@code @Param} field, untrained state in a {@code @State} field.
    */
   public static Tensor variable(Initializer init, int... shape) { throw new NotCompiled(); }
+
+  /**
+   * A variable of {@code dtype} (f32, f64, f16 or bf16; f16/bf16 store their initializer's draws
+   * rounded), e.g. {@code variable(F16, zeros(), 4, 4)}.
+   */
+  public static Tensor variable(DType dtype, Initializer init, int... shape) { throw new NotCompiled(); }
 
   /** A scalar constant (f32 unless combined with a tensor of another floating type). */
   public static Tensor scalar(double value) { throw new NotCompiled(); }
@@ -299,9 +315,56 @@ public final class Ops {
    */
   public static Tensor scan(Tensor xs, Tensor h0, BinaryOperator<Tensor> step) { throw new NotCompiled(); }
 
+  /**
+   * As {@link #scan}, but every state: row t of the result [time, h's shape...] is h after step t,
+   * e.g. an RNN's output at each position for a per-step loss.
+   */
+  public static Tensor scanStates(Tensor xs, Tensor h0, BinaryOperator<Tensor> step) { throw new NotCompiled(); }
+
   /** Row {@code t} (an i32 scalar tensor, e.g. a loop counter) of x's first axis. */
   public static Tensor at(Tensor x, Tensor t) { throw new NotCompiled(); }
 
   /** The run-time length of x's first axis (a symbolic one is fixed when x is fed), as an i32 scalar. */
   public static Tensor length(Tensor x) { throw new NotCompiled(); }
+
+  // ---- sparse matrices (COO, TensorFlow's SparseTensor) --------------------------------------
+
+  /**
+   * A sparse {@code [rows, cols]} matrix input with a run-time number of nonzeros: fed as one
+   * {@code SparseNDArray}. Only in an {@code @Input SparseTensor} field.
+   */
+  public static SparseTensor sparsePlaceholder(DType dtype, int rows, int cols) { throw new NotCompiled(); }
+
+  /** A sparse input whose rows are symbolic, e.g. {@code sparsePlaceholder(F32, BATCH, 1000)}. */
+  public static SparseTensor sparsePlaceholder(DType dtype, Dim rows, int cols) { throw new NotCompiled(); }
+
+  /**
+   * {@code a × b} for the sparse {@code a} [rows, cols] and the dense matrix {@code b} [cols, n]:
+   * [rows, n] (TensorFlow's {@code sparse_tensor_dense_matmul}); repeated coordinates add up;
+   * gradients flow to a's values and to b.
+   */
+  public static Tensor sparseMatmul(SparseTensor a, Tensor b) { throw new NotCompiled(); }
+
+  /** {@code aᵀ × b} when {@code adjointA}: b is [rows, n], the result [cols, n]. */
+  public static Tensor sparseMatmul(SparseTensor a, Tensor b, boolean adjointA) { throw new NotCompiled(); }
+
+  /** The sparse matrix as a dense [rows, cols] one: zeros where no value, sums at repeats. */
+  public static Tensor sparseToDense(SparseTensor a) { throw new NotCompiled(); }
+
+  // ---- ordering -----------------------------------------------------------------------------
+
+  /**
+   * {@code value}, returned only after every one of {@code deps} has run (TensorFlow's control
+   * dependencies): {@code withDependencies(loss, assignAdd(step, 1))} counts training steps.
+   */
+  public static Tensor withDependencies(Tensor value, Tensor... deps) { throw new NotCompiled(); }
+
+  /**
+   * The tensor {@code body} computes, its nodes named under the name scope {@code name}
+   * ({@code encoder/MatMul}), as a call of a model method is: for grouping in the graph view
+   * without writing a method.
+   */
+  public static Tensor scope(String name, java.util.function.Supplier<Tensor> body) {
+    throw new NotCompiled();
+  }
 }

@@ -15,6 +15,7 @@ public final class Annotations {
   public static final String FETCH = "dev.kiln.dsl.Fetch";
   public static final String LOSS = "dev.kiln.dsl.Loss";
   public static final String TENSOR = "dev.kiln.dsl.Tensor";
+  public static final String SPARSE_TENSOR = "dev.kiln.dsl.SparseTensor";
 
   public static boolean has(Element e, String annotation) {
     for (AnnotationMirror m : e.getAnnotationMirrors()) {

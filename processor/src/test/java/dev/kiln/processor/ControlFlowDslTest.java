@@ -7,11 +7,7 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import dev.kiln.runtime.NDArray;
 import dev.kiln.runtime.Optimizers;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
-import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -57,7 +53,7 @@ class ControlFlowDslTest {
     assertThat(c).succeeded();
     String source = c.generatedSourceFile("demo.FlowCompiled").orElseThrow().getCharContent(true).toString();
     assertThat(source).contains("while (true)");
-    Class<?> cls = load(c).loadClass("demo.FlowCompiled");
+    Class<?> cls = CompiledClasses.load(c).loadClass("demo.FlowCompiled");
     Object model = cls.getMethod("create", long.class).invoke(null, 1L);
     float[] xv = {0.5f, -1.5f, 2f, 0.25f, 1f, -0.5f, 3f, 1.25f};
     NDArray x = NDArray.of(xv, 2, 4);
@@ -110,13 +106,15 @@ class ControlFlowDslTest {
         "    });",
         "  }",
         "  @Loss Tensor loss() { return reduceMean(square(last().minus(target))); }",
+        "  @Fetch Tensor states() { return scanStates(xs, h0, this::cell); }",
         "}");
   }
 
-  /** The RNN of {@link #rnn()} computed in plain Java. */
-  private static float[] rnnByHand(float[] xs, int time, float[] h0, float[] w, float[] u) {
+  /** The RNN of {@link #rnn()} computed in plain Java: the state after each step, time-major. */
+  private static float[] rnnByHand(float[] xs, int time, float[] h0, float[] w, float[] u, boolean gated) {
     int batch = h0.length / 4;
     float[] h = h0.clone();
+    float[] all = new float[time * h.length];
     for (int t = 0; t < time; t++) {
       double sum = 0;
       for (int i = 0; i < batch * 4; i++) {
@@ -128,7 +126,7 @@ class ControlFlowDslTest {
           double a = 0;
           for (int k = 0; k < 4; k++) {
             a += h[b * 4 + k] * u[k * 4 + j];
-            if (sum > 0) {
+            if (sum > 0 || !gated) {
               a += xs[(t * batch + b) * 4 + k] * w[k * 4 + j];
             }
           }
@@ -136,15 +134,16 @@ class ControlFlowDslTest {
         }
       }
       h = next;
+      System.arraycopy(h, 0, all, t * h.length, h.length);
     }
-    return h;
+    return all;
   }
 
   @Test
   void anRnnByScanRunsSequencesOfLengthThreeAndSevenAndTrains() throws Exception {
     Compilation c = compile(rnn());
     assertThat(c).succeeded();
-    Class<?> cls = load(c).loadClass("demo.RnnCompiled");
+    Class<?> cls = CompiledClasses.load(c).loadClass("demo.RnnCompiled");
     Object model = cls.getMethod("create", long.class).invoke(null, 3L);
     @SuppressWarnings("unchecked")
     Map<String, NDArray> vars = (Map<String, NDArray>) cls.getMethod("variables").invoke(model);
@@ -162,8 +161,12 @@ class ControlFlowDslTest {
       }
       NDArray[] feeds = {NDArray.of(xs, time, batch, 4), NDArray.of(h0, batch, 4), NDArray.of(target, batch, 4)};
       data.put(time, feeds);
-      float[] expected = rnnByHand(xs, time, h0, vars.get("w").floats(), vars.get("u").floats());
-      assertClose(floats(last.invoke(model, feeds[0], feeds[1])), expected);
+      float[] gated = rnnByHand(xs, time, h0, vars.get("w").floats(), vars.get("u").floats(), true);
+      assertClose(floats(last.invoke(model, feeds[0], feeds[1])),
+          java.util.Arrays.copyOfRange(gated, (time - 1) * batch * 4, time * batch * 4));
+      NDArray states = (NDArray) cls.getMethod("states", NDArray.class, NDArray.class).invoke(model, feeds[0], feeds[1]);
+      assertThat(states.shape()).isEqualTo(new int[] {time, batch, 4});
+      assertClose(states.floats(), rnnByHand(xs, time, h0, vars.get("w").floats(), vars.get("u").floats(), false));
     }
     Object trainer = cls.getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(model, Optimizers.sgd(0.5f));
     Method step = trainer.getClass().getMethod("step", NDArray.class, NDArray.class, NDArray.class);
@@ -200,7 +203,7 @@ class ControlFlowDslTest {
         "  @Fetch Tensor total() { return scan(x, reduceSum(x, 0).times(0), this::step); }");
     Compilation c = compile(f);
     assertThat(c).succeeded();
-    Class<?> cls = load(c).loadClass("demo.SharedCompiled");
+    Class<?> cls = CompiledClasses.load(c).loadClass("demo.SharedCompiled");
     Object model = cls.getMethod("create", long.class).invoke(null, 1L);
     Method out = cls.getMethod("out", NDArray.class);
     float[] xv = {1f, 2f, -0.5f, 0.25f, 3f, -1f, 0.5f, 2f};
@@ -216,6 +219,49 @@ class ControlFlowDslTest {
     assertClose(floats(out.invoke(model, NDArray.of(neg, 2, 4))), threeAndHalf);
     assertClose(floats(cls.getMethod("total", NDArray.class).invoke(model, NDArray.of(xv, 2, 4))),
         new float[] {4f, 1f, 0f, 2.25f});
+  }
+
+  @Test
+  void aPerStepLossOverScanStatesTrains() throws Exception {
+    JavaFileObject f = JavaFileObjects.forSourceLines("demo.Tagger",
+        "package demo;",
+        "import static dev.kiln.dsl.Ops.*;",
+        "import dev.kiln.dsl.*;",
+        "@Model",
+        "public class Tagger {",
+        "  static final Dim TIME = Dim.named(\"time\");",
+        "  @Input Tensor xs = placeholder(F32, TIME, BATCH, 4);",
+        "  @Input Tensor h0 = placeholder(F32, BATCH, 4);",
+        "  @Input Tensor tags = placeholder(F32, TIME, BATCH, 4);",
+        "  @Param Tensor w = variable(truncatedNormal(0, 0.5), 4, 4);",
+        "  @Param Tensor u = variable(truncatedNormal(0, 0.5), 4, 4);",
+        "  @Loss Tensor loss() {",
+        "    Tensor hs = scanStates(xs, h0, (h, x) -> tanh(matmul(h, u).plus(matmul(x, w))));",
+        "    return reduceMean(square(hs.minus(tags)));",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).succeeded();
+    Class<?> cls = CompiledClasses.load(c).loadClass("demo.TaggerCompiled");
+    Object model = cls.getMethod("create", long.class).invoke(null, 2L);
+    Object trainer = cls.getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(model, Optimizers.sgd(0.5f));
+    Method step = trainer.getClass().getMethod("step", NDArray.class, NDArray.class, NDArray.class);
+    SplittableRandom random = new SplittableRandom(9);
+    int time = 5;
+    int batch = 4;
+    NDArray xs = NDArray.of(uniform(random, time * batch * 4), time, batch, 4);
+    NDArray h0 = NDArray.of(new float[batch * 4], batch, 4);
+    float[] tags = uniform(random, time * batch * 4);
+    for (int i = 0; i < tags.length; i++) {
+      tags[i] *= 0.5f;
+    }
+    NDArray target = NDArray.of(tags, time, batch, 4);
+    float first = (float) step.invoke(trainer, xs, h0, target);
+    float last = first;
+    for (int i = 0; i < 40; i++) {
+      last = (float) step.invoke(trainer, xs, h0, target);
+    }
+    assertThat(last).isLessThan(first * 0.8f);
   }
 
   // ---- diagnostics --------------------------------------------------------------------------
@@ -318,30 +364,5 @@ class ControlFlowDslTest {
     }
   }
 
-  /** A class loader over the classes a compilation generated. */
-  private static ClassLoader load(Compilation c) {
-    Map<String, byte[]> classes = new HashMap<>();
-    for (JavaFileObject f : c.generatedFiles()) {
-      if (f.getKind() == JavaFileObject.Kind.CLASS) {
-        String path = URI.create(f.toUri().toString()).getPath();
-        String name = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length())
-            .replace(".class", "").replace('/', '.');
-        try (InputStream in = f.openInputStream()) {
-          classes.put(name, in.readAllBytes());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    return new ClassLoader(ControlFlowDslTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> findClass(String name) throws ClassNotFoundException {
-        byte[] b = classes.get(name);
-        if (b == null) {
-          throw new ClassNotFoundException(name);
-        }
-        return defineClass(name, b, 0, b.length);
-      }
-    };
-  }
+  
 }

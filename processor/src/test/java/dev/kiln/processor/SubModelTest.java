@@ -16,11 +16,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -174,7 +172,7 @@ class SubModelTest {
     assertThat(c).succeeded();
     assertThat(c).hadNoteContaining("Kiln checked layer Dense");
     assertThat(c).generatedFile(StandardLocation.CLASS_OUTPUT, "lib", "Dense" + ModelSources.SUFFIX);
-    Class<?> cls = load(c).loadClass("demo.ClassifierCompiled");
+    Class<?> cls = CompiledClasses.load(c).loadClass("demo.ClassifierCompiled");
     Object model = cls.getMethod("create", long.class).invoke(null, 7L);
     @SuppressWarnings("unchecked")
     Map<String, NDArray> vars = (Map<String, NDArray>) cls.getMethod("variables").invoke(model);
@@ -396,32 +394,7 @@ class SubModelTest {
     return cp;
   }
 
-  /** A class loader over the classes a compilation generated. */
-  private static ClassLoader load(Compilation c) {
-    Map<String, byte[]> classes = new HashMap<>();
-    for (JavaFileObject f : c.generatedFiles()) {
-      if (f.getKind() == JavaFileObject.Kind.CLASS) {
-        String path = URI.create(f.toUri().toString()).getPath();
-        String name = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length())
-            .replace(".class", "").replace('/', '.');
-        try (InputStream in = f.openInputStream()) {
-          classes.put(name, in.readAllBytes());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    return new ClassLoader(SubModelTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> findClass(String name) throws ClassNotFoundException {
-        byte[] b = classes.get(name);
-        if (b == null) {
-          throw new ClassNotFoundException(name);
-        }
-        return defineClass(name, b, 0, b.length);
-      }
-    };
-  }
+  
 
   /** Two separable classes of 4-feature points, one-hot labels over 3 classes (the third unused). */
   private static NDArray[] data(int n) {

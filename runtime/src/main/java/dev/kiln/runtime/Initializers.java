@@ -1,6 +1,5 @@
 package dev.kiln.runtime;
 
-import dev.kiln.dsl.DType;
 import java.util.Locale;
 import java.util.random.RandomGenerator;
 
@@ -23,9 +22,9 @@ public final class Initializers {
    * @throws IllegalArgumentException for an unknown kind or an unsupported dtype
    */
   public static void fill(NDArray v, String kind, double[] args, RandomGenerator rng) {
-    if (v.dtype() != DType.F32 && v.dtype() != DType.F64) {
+    if (!v.dtype().isFloating()) {
       throw new IllegalArgumentException(
-          "initializer '" + kind + "' fills f32 or f64 variables, not " + v.shapeString());
+          "initializer '" + kind + "' fills f32, f64, f16 or bf16 variables, not " + v.shapeString());
     }
     double[] a = args == null ? new double[0] : args;
     String k = kind == null ? "" : kind.replace("_", "").toLowerCase(Locale.ROOT);
@@ -84,10 +83,8 @@ public final class Initializers {
   }
 
   private static void constant(NDArray v, double c) {
-    if (v.dtype() == DType.F32) {
-      java.util.Arrays.fill(v.floats(), (float) c);
-    } else {
-      java.util.Arrays.fill(v.doubles(), c);
+    for (int i = 0; i < v.size(); i++) {
+      set(v, i, c);
     }
   }
 
@@ -101,11 +98,13 @@ public final class Initializers {
     }
   }
 
+  /** Stores a draw; f16 and bf16 round it through f32, as a cast of an f32 value would. */
   private static void set(NDArray v, int i, double x) {
-    if (v.dtype() == DType.F32) {
-      v.floats()[i] = (float) x;
-    } else {
-      v.doubles()[i] = x;
+    switch (v.dtype()) {
+      case F32 -> v.floats()[i] = (float) x;
+      case F16 -> v.shorts()[i] = Float.floatToFloat16((float) x);
+      case BF16 -> v.shorts()[i] = BFloat16.fromFloat((float) x);
+      default -> v.doubles()[i] = x;
     }
   }
 }

@@ -70,6 +70,15 @@ final class EntryWriter implements KernelTable.EmitContext {
     return NameAllocator.toJavaIdentifier(placeholder.attrs().<String>get("name"));
   }
 
+  /**
+   * The parameter name of the sparse input a placeholder is part of ({@code sparse} attribute:
+   * indices, values and shape witness of one {@code SparseNDArray}), or null for a plain input.
+   */
+  static String sparseName(Node placeholder) {
+    return placeholder.attrs().has("sparse")
+        ? NameAllocator.toJavaIdentifier(placeholder.attrs().<String>get("sparse")) : null;
+  }
+
   /** Writes checks, bindings and the schedule; returns the code. */
   CodeBlock write(String checkLabel) {
     prologue(checkLabel);
@@ -88,6 +97,21 @@ final class EntryWriter implements KernelTable.EmitContext {
 
   private void prologue(String checkLabel) {
     body.addStatement("$T check = new $T($S)", SHAPE_CHECK, SHAPE_CHECK, checkLabel);
+    // A sparse input arrives as one SparseNDArray: checked (coordinates inside its dense shape),
+    // then unpacked into the arrays of its placeholders, which are checked like any input below.
+    Set<String> sparse = new LinkedHashSet<>();
+    for (Node in : ep.inputs()) {
+      String group = sparseName(in);
+      if (group != null && sparse.add(group)) {
+        body.addStatement("$T.check($S, $L)", JavaBackend.SPARSE_NDARRAY, in.attrs().<String>get("sparse"), group);
+      }
+      if (group != null) {
+        String name = in.attrs().get("name");
+        String part = name.substring(name.lastIndexOf('/') + 1);
+        body.addStatement("$T $L = $L.$L()", JavaBackend.NDARRAY, inputName(in), group,
+            part.equals("shape") ? "shapeWitness" : part);
+      }
+    }
     Set<String> bound = new LinkedHashSet<>();
     for (Node in : ep.inputs()) {
       CodeBlock.Builder c = CodeBlock.builder();
@@ -285,10 +309,12 @@ final class EntryWriter implements KernelTable.EmitContext {
       DType in = m.input(0).type().dtype();
       String value = expr.render(in, m.type().dtype(), m.attrs(), args);
       if (m == root) {
-        c.addStatement("out[i] = $L", value);
+        c.addStatement("out[i] = $L", JavaTypes.store(outType, value));
       } else {
+        // Intermediates live in the compute type, rounded to their dtype (i8 wraps, f16 rounds).
         String local = k.local(ident(m));
-        c.addStatement("$T $L = $L", JavaTypes.element(m.type().dtype()), local, value);
+        c.addStatement("$T $L = $L", JavaTypes.compute(m.type().dtype()), local,
+            JavaTypes.round(m.type().dtype(), value));
         element.put(m, local);
       }
     }
@@ -325,7 +351,7 @@ final class EntryWriter implements KernelTable.EmitContext {
     while (aligned.size() < rank) {
       aligned.addFirst(Dim.of(1));
     }
-    return param + "[" + k.broadcastIndex("i", outDims, aligned) + "]";
+    return JavaTypes.load(n.type().dtype(), param + "[" + k.broadcastIndex("i", outDims, aligned) + "]");
   }
 
   // ---- EmitContext --------------------------------------------------------------------------
@@ -396,7 +422,11 @@ final class EntryWriter implements KernelTable.EmitContext {
     if (aliasesSource(n)) {
       data = data + ".clone()";
     }
-    CodeBlock.Builder c = CodeBlock.builder().add("$T.of($L", JavaBackend.NDARRAY, data);
+    DType t = n.type().dtype();
+    // NDArray.of has no short[]/byte[] overloads: those arrays hold several dtypes, so wrap names it.
+    CodeBlock.Builder c = JavaTypes.narrow(t)
+        ? CodeBlock.builder().add("$T.wrap($T.$L, $L", JavaBackend.NDARRAY, DType.class, t.name(), data)
+        : CodeBlock.builder().add("$T.of($L", JavaBackend.NDARRAY, data);
     KernelMethod dims = kernel();
     for (Dim d : n.shape().dims()) {
       c.add(", $L", dims.dim(d));
@@ -406,15 +436,17 @@ final class EntryWriter implements KernelTable.EmitContext {
 
   /** Whether {@code n}'s array is a placeholder's, variable's or constant's own (or a view of one). */
   private static boolean aliasesSource(Node n) {
-    while (n.op().name().equals("Reshape")) {
+    while (n.op().name().equals("Reshape") || n.op().name().equals("ControlDependency")) {
       n = n.input(0);
     }
     return n.op().kind() == OpKind.SOURCE || StateKernels.isWrite(n);
   }
 
-  /** A scalar result as its Java primitive. */
+  /** A scalar result as its Java primitive: see {@link JavaTypes#scalar}. */
   CodeBlock scalar(Node n) {
-    return CodeBlock.of("$L[0]", arrayOf(n));
+    DType t = n.type().dtype();
+    String e = arrayOf(n) + "[0]";
+    return CodeBlock.of("$L", t == DType.U8 || t == DType.F16 || t == DType.BF16 ? JavaTypes.load(t, e) : e);
   }
 
   // ---- names --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.kiln.compiler.interp.Value;
 import dev.kiln.compiler.ir.Dim;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Shape;
@@ -38,6 +39,7 @@ import javax.lang.model.element.Modifier;
 public final class JavaBackend {
   static final String RUNTIME = "dev.kiln.runtime";
   static final ClassName NDARRAY = ClassName.get(RUNTIME, "NDArray");
+  static final ClassName SPARSE_NDARRAY = ClassName.get(RUNTIME, "SparseNDArray");
   static final ClassName MODEL_STATE = ClassName.get(RUNTIME, "ModelState");
   static final ClassName INITIALIZERS = ClassName.get(RUNTIME, "Initializers");
   static final ClassName OPTIMIZER = ClassName.get(RUNTIME, "Optimizer");
@@ -80,6 +82,9 @@ public final class JavaBackend {
       for (EntryPoint ep : model.entryPoints()) {
         for (Node in : ep.inputs()) {
           inputNames.add(EntryWriter.inputName(in));
+          if (EntryWriter.sparseName(in) != null) {
+            inputNames.add(EntryWriter.sparseName(in));
+          }
         }
       }
       Set<String> reserved = new HashSet<>(inputNames);
@@ -156,13 +161,13 @@ public final class JavaBackend {
       if (values.length == 1 && n != 1) {
         f.initializer("new $T[$L]", JavaTypes.element(t), n);
         staticInit.addStatement("$T.fill($L, $L)", java.util.Arrays.class, name,
-            JavaTypes.literal(t, values[0]));
+            JavaTypes.storageLiteral(t, values[0]));
       } else if (values.length > INLINE_LIMIT) {
         f.initializer("$L($L, $L)", decoder(t), values.length, base64Chunks(t, values));
       } else {
         CodeBlock.Builder init = CodeBlock.builder().add("{");
         for (int i = 0; i < values.length; i++) {
-          init.add(i == 0 ? "$L" : ", $L", JavaTypes.literal(t, values[i]));
+          init.add(i == 0 ? "$L" : ", $L", JavaTypes.storageLiteral(t, values[i]));
         }
         f.initializer(init.add("}").build());
       }
@@ -195,6 +200,8 @@ public final class JavaBackend {
           case F64 -> m.addStatement("bytes.asDoubleBuffer().get(out)");
           case I32 -> m.addStatement("bytes.asIntBuffer().get(out)");
           case I64 -> m.addStatement("bytes.asLongBuffer().get(out)");
+          case I16, F16, BF16 -> m.addStatement("bytes.asShortBuffer().get(out)");
+          case I8, U8 -> m.addStatement("bytes.get(out)");
           default -> m.beginControlFlow("for (int i = 0; i < n; i++)")
               .addStatement("out[i] = bytes.get(i) != 0").endControlFlow();
         }
@@ -204,14 +211,17 @@ public final class JavaBackend {
     }
 
     private static CodeBlock base64Chunks(DType t, double[] values) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(values.length * (t == DType.BOOL ? 1
-          : t == DType.F32 || t == DType.I32 ? 4 : 8));
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(values.length * t.byteSize());
       for (double v : values) {
         switch (t) {
           case F32 -> buf.putFloat((float) v);
           case F64 -> buf.putDouble(v);
           case I32 -> buf.putInt((int) v);
           case I64 -> buf.putLong((long) v);
+          case I16 -> buf.putShort((short) Value.round(t, v));
+          case I8, U8 -> buf.put((byte) Value.round(t, v));
+          case F16 -> buf.putShort(Float.floatToFloat16((float) v));
+          case BF16 -> buf.putShort(Value.floatToBf16((float) v));
           default -> buf.put((byte) (v != 0 ? 1 : 0));
         }
       }
@@ -391,9 +401,14 @@ public final class JavaBackend {
 
     private List<ParameterSpec> inputParams(EntryPoint ep) {
       List<ParameterSpec> ps = new ArrayList<>();
+      Set<String> sparse = new HashSet<>();
       for (Node in : ep.inputs()) {
-        ps.add(ParameterSpec.builder(NDARRAY, EntryWriter.inputName(in))
-            .build());
+        String group = EntryWriter.sparseName(in);
+        if (group == null) {
+          ps.add(ParameterSpec.builder(NDARRAY, EntryWriter.inputName(in)).build());
+        } else if (sparse.add(group)) {
+          ps.add(ParameterSpec.builder(SPARSE_NDARRAY, group).build()); // its placeholders, as one argument
+        }
       }
       return ps;
     }
@@ -409,7 +424,7 @@ public final class JavaBackend {
           .addCode(body)
           .addCode("\n");
       if (out.shape().rank() == 0) {
-        m.returns(JavaTypes.element(out.type().dtype())).addStatement("return $L", w.scalar(out));
+        m.returns(JavaTypes.scalar(out.type().dtype())).addStatement("return $L", w.scalar(out));
       } else {
         m.returns(NDARRAY).addStatement("return $L", w.ndarray(out));
       }

@@ -110,6 +110,7 @@ final class KernelTable {
     // ---- everything else ------------------------------------------------------------------
     TEMPLATES.put("MatMul", (Emitter) KernelTable::matmul);
     TEMPLATES.put("Reshape", (Emitter) KernelTable::reshape);
+    TEMPLATES.put("ControlDependency", (Emitter) KernelTable::controlDependency);
     TEMPLATES.put("ReduceSum", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.SUM));
     TEMPLATES.put("ReduceMean", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.MEAN));
     TEMPLATES.put("ReduceMax", (Emitter) (ctx, n, in, out) -> reduction(ctx, n, in, out, Fold.MAX));
@@ -183,6 +184,14 @@ final class KernelTable {
     TEMPLATES.put("ArgMin", (Emitter) (ctx, n, in, out) -> argExtremum(ctx, n, in, out, true));
   }
 
+  static {
+    // ---- sparse (COO) matrices: SparseKernels ---------------------------------------------
+    TEMPLATES.put("SparseMatMul", (Emitter) SparseKernels::matmul);
+    TEMPLATES.put("SparseMatMulValuesGrad", (Emitter) SparseKernels::matmulValuesGrad);
+    TEMPLATES.put("SparseToDense", (Emitter) SparseKernels::toDense);
+    TEMPLATES.put("SparseGather", (Emitter) SparseKernels::gather);
+  }
+
   /** Ops whose kernels draw from the model instance's generator (see JavaBackend). */
   static final java.util.Set<String> RANDOM = java.util.Set.of(
       "DropoutMask", "RandomNormal", "TruncatedNormal", "RandomUniform", "RandomShuffle");
@@ -218,6 +227,10 @@ final class KernelTable {
     };
   }
 
+  /**
+   * Cast of a compute value {@code x}, as a compute value of {@code to} (the store then narrows):
+   * Java's own conversions give the Cast op's semantics, e.g. {@code (byte) (int) 300.0f} is 44.
+   */
   static String cast(DType from, DType to, String x) {
     if (from == to) {
       return x;
@@ -228,7 +241,10 @@ final class KernelTable {
     if (from == DType.BOOL) {
       return x + " ? " + JavaTypes.literal(to, 1) + " : " + JavaTypes.literal(to, 0);
     }
-    return "(" + JavaTypes.element(to) + ") " + x;
+    if (JavaTypes.compute(from).equals(JavaTypes.compute(to))) {
+      return x; // i8 → i16, u8 → i32, f16 → bf16 …: same compute type, the store narrows
+    }
+    return "(" + JavaTypes.compute(to) + ") " + x;
   }
 
   // ---- MatMul -------------------------------------------------------------------------------
@@ -294,6 +310,12 @@ final class KernelTable {
   private static void reshape(EmitContext ctx, Node node, List<String> inputs, String out) {
     ctx.statement(CodeBlock.of("$T $L = $L; // same elements, shape $L\n",
         JavaTypes.array(node.type().dtype()), out, inputs.get(0), node.shape()));
+  }
+
+  /** The deps were computed earlier in the schedule (they are inputs): the result is the value. */
+  private static void controlDependency(EmitContext ctx, Node node, List<String> inputs, String out) {
+    ctx.statement(CodeBlock.of("$T $L = $L; // after $L\n", JavaTypes.array(node.type().dtype()),
+        out, inputs.get(0), String.join(", ", inputs.subList(1, inputs.size()))));
   }
 
   // ---- reductions ---------------------------------------------------------------------------
@@ -371,7 +393,7 @@ final class KernelTable {
     } else {
       c.addStatement("$L[] out = new $L[$L]", et, et, outSize);
       c.addStatement("$T.fill(out, $L)", java.util.Arrays.class,
-          fold == Fold.MAX ? JavaTypes.lowest(t) : JavaTypes.highest(t));
+          JavaTypes.store(t, fold == Fold.MAX ? JavaTypes.lowest(t) : JavaTypes.highest(t)));
     }
     // Output index from the coordinates of the kept axes.
     List<String> terms = new ArrayList<>();
@@ -391,11 +413,12 @@ final class KernelTable {
       }
       c.beginControlFlow("for (int c$L = 0; c$L < $L; c$L++)", d, d, k.dim(xn.shape().dim(d)), d);
     }
+    String xi = JavaTypes.load(xn.type().dtype(), x + "[in++]");
     switch (fold) {
-      case SUM, MEAN -> c.addStatement("acc[$L] += $L[in++]", o, x);
-      case MAX -> c.addStatement("out[$L] = Math.max(out[$L], $L[in++])", o, o, x);
-      case MIN -> c.addStatement("out[$L] = Math.min(out[$L], $L[in++])", o, o, x);
-      case PROD -> c.addStatement("acc[$L] *= $L[in++]", o, x);
+      case SUM, MEAN -> c.addStatement("acc[$L] += $L", o, xi);
+      case MAX, MIN -> c.addStatement("out[$L] = $L", o, JavaTypes.store(t, "Math."
+          + (fold == Fold.MAX ? "max" : "min") + "(" + JavaTypes.load(t, "out[" + o + "]") + ", " + xi + ")"));
+      case PROD -> c.addStatement("acc[$L] *= $L", o, xi);
     }
     for (int d = 0; d < rank; d++) {
       c.endControlFlow();
@@ -405,7 +428,7 @@ final class KernelTable {
       String value = fold == Fold.MEAN
           ? "acc[o] / " + KernelMethod.paren(k.size(summedDims)) : "acc[o]";
       c.beginControlFlow("for (int o = 0; o < out.length; o++)");
-      c.addStatement("out[o] = $L", JavaTypes.fromDouble(t, value));
+      c.addStatement("out[o] = $L", JavaTypes.storeDouble(t, value));
       c.endControlFlow();
     }
     c.addStatement("return out");
@@ -438,10 +461,10 @@ final class KernelTable {
     c.addStatement("int base = $L", flatInner ? "o * " + n
         : "o * " + n + " * " + KernelMethod.paren(inner) + " + q");
     c.addStatement("int best = 0");
-    c.addStatement("$L bestValue = $L", JavaTypes.element(t), min ? JavaTypes.highest(t) : JavaTypes.lowest(t));
+    c.addStatement("$L bestValue = $L", JavaTypes.compute(t), min ? JavaTypes.highest(t) : JavaTypes.lowest(t));
     c.beginControlFlow("for (int j = 0; j < $L; j++)", n);
-    c.addStatement("$L v = $L[base + $L]", JavaTypes.element(t), x,
-        flatInner ? "j" : "j * " + KernelMethod.paren(inner));
+    c.addStatement("$L v = $L", JavaTypes.compute(t), JavaTypes.load(t, x + "[base + "
+        + (flatInner ? "j" : "j * " + KernelMethod.paren(inner)) + "]"));
     if (t.isFloating()) {
       c.beginControlFlow("if (v != v)").add("// the first NaN wins\n")
           .addStatement("best = j").addStatement("break").endControlFlow();

@@ -389,16 +389,16 @@ final class NeuralKernels {
     c.addStatement("$L[] out = new $L[$L]", et, et, k.size(node.shape()));
     c.beginControlFlow("for (int i = 0; i < out.length; i++)");
     switch (node.op().name()) {
-      case "RandomNormal" -> c.addStatement("out[i] = $L", JavaTypes.fromDouble(t, a + " + " + b + " * " + rng + ".nextGaussian()"));
+      case "RandomNormal" -> c.addStatement("out[i] = $L", JavaTypes.storeDouble(t, a + " + " + b + " * " + rng + ".nextGaussian()"));
       case "TruncatedNormal" -> {
         c.addStatement("double z");
         c.add("// draws beyond two standard deviations are redrawn\n");
         c.beginControlFlow("do");
         c.addStatement("z = $L.nextGaussian()", rng);
         c.endControlFlow("while (Math.abs(z) > 2.0)");
-        c.addStatement("out[i] = $L", JavaTypes.fromDouble(t, a + " + " + b + " * z"));
+        c.addStatement("out[i] = $L", JavaTypes.storeDouble(t, a + " + " + b + " * z"));
       }
-      case "RandomUniform" -> c.addStatement("out[i] = $L", JavaTypes.fromDouble(t,
+      case "RandomUniform" -> c.addStatement("out[i] = $L", JavaTypes.storeDouble(t,
           a + " + (" + b + " - " + a + ") * " + rng + ".nextDouble()"));
       default -> throw new IllegalArgumentException("not a random tensor op: " + node.op().name());
     }

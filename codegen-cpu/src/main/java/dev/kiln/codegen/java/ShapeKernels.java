@@ -192,13 +192,13 @@ final class ShapeKernels {
     c.addStatement("long r = $L[i]", idx);
     checkIndex(c, "scatterAdd", rows);
     c.beginControlFlow("for (int j = 0; j < $L; j++)", row);
-    c.addStatement("acc[(int) r * $L + j] += $L[i * $L + j]", KernelMethod.paren(row), updates,
-        KernelMethod.paren(row));
+    c.addStatement("acc[(int) r * $L + j] += $L", KernelMethod.paren(row),
+        JavaTypes.load(un.type().dtype(), updates + "[i * " + KernelMethod.paren(row) + " + j]"));
     c.endControlFlow();
     c.endControlFlow();
     c.addStatement("$L[] out = new $L[acc.length]", et, et);
     c.beginControlFlow("for (int o = 0; o < out.length; o++)");
-    c.addStatement("out[o] = $L", JavaTypes.fromDouble(t, "acc[o]"));
+    c.addStatement("out[o] = $L", JavaTypes.storeDouble(t, "acc[o]"));
     c.endControlFlow();
     c.addStatement("return out");
     ctx.call(k, "scatterAdd", node, out, "rows of %s %s added at %s %s -> %s".formatted(un.name(),

@@ -43,6 +43,10 @@ final class Harness {
   final Map<String, Node> fetches = new LinkedHashMap<>();
   /** How each input's random values are drawn (default: standard normal / small ints / coin). */
   final Map<String, DoubleUnaryOperator> shaping = new HashMap<>();
+  /** Inputs fed these exact values (cycled to fill the shape) instead of random draws. */
+  final Map<String, double[]> fixed = new HashMap<>();
+  /** Floats must match bit for bit (NaN equals NaN, -0.0 differs from 0.0), not within 1e-5. */
+  boolean exact;
   /**
    * The generator the interpreter draws from, mirroring the instance's (random ops): for
    * {@code create(42)}, {@code new SplittableRandom(42).split()}; null for a seed-0 interpreter.
@@ -125,8 +129,9 @@ final class Harness {
         int[] shape = in.shape().dims().stream()
             .mapToInt(d -> d.isStatic() ? (int) d.size() : bind.computeIfAbsent(d.symbol(), s -> size))
             .toArray();
-        Value v = random(in.type().dtype(), shape, rng, shaping.get(in.attrs().<String>get("name")));
         String n = in.attrs().get("name");
+        Value v = fixed.containsKey(n) ? cycled(in.type().dtype(), shape, fixed.get(n))
+            : random(in.type().dtype(), shape, rng, shaping.get(n));
         feeds.put(n, v);
         arrays.put(n, toNDArray(v));
       }
@@ -139,7 +144,7 @@ final class Harness {
       for (var e : fetches.entrySet()) {
         Value expected = interp.run(e.getValue());
         Object actual = call(e.getKey(), e.getValue(), arrays);
-        compare(e.getKey() + " (size " + size + ")", expected, actual);
+        compare(e.getKey() + " (size " + size + ")", expected, actual, exact);
       }
     }
   }
@@ -185,6 +190,10 @@ final class Harness {
       double v = switch (t) {
         case BOOL -> rng.nextBoolean() ? 1 : 0;
         case I32, I64 -> rng.nextInt(-5, 6);
+        // the whole range of the narrow integers, so sums and products wrap
+        case I16 -> rng.nextInt(Short.MIN_VALUE, Short.MAX_VALUE + 1);
+        case I8 -> rng.nextInt(Byte.MIN_VALUE, Byte.MAX_VALUE + 1);
+        case U8 -> rng.nextInt(0, 256);
         default -> rng.nextGaussian();
       };
       data[i] = f == null ? v : f.applyAsDouble(v);
@@ -202,7 +211,10 @@ final class Harness {
         case I32 -> a.ints()[i] = (int) d[i];
         case I64 -> a.longs()[i] = (long) d[i];
         case BOOL -> a.bools()[i] = d[i] != 0;
-        default -> throw new IllegalArgumentException(v.dtype().toString());
+        case I16 -> a.shorts()[i] = (short) d[i];
+        case I8, U8 -> a.bytes()[i] = (byte) (int) d[i];
+        case F16 -> a.shorts()[i] = Float.floatToFloat16((float) d[i]);
+        case BF16 -> a.shorts()[i] = Value.floatToBf16((float) d[i]);
       }
     }
     return a;
@@ -216,7 +228,20 @@ final class Harness {
     return new Value(a.dtype(), a.shape(), d);
   }
 
+  /** {@code values} repeated to fill {@code shape}. */
+  static Value cycled(DType t, int[] shape, double[] values) {
+    double[] data = new double[Value.sizeOf(shape)];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = values[i % values.length];
+    }
+    return new Value(t, shape, data);
+  }
+
   static void compare(String what, Value expected, Object actual) {
+    compare(what, expected, actual, false);
+  }
+
+  static void compare(String what, Value expected, Object actual, boolean exact) {
     double[] got;
     int[] shape;
     DType dtype;
@@ -231,14 +256,22 @@ final class Harness {
       case Integer f -> { got = new double[] {f}; shape = new int[0]; dtype = DType.I32; }
       case Long f -> { got = new double[] {f}; shape = new int[0]; dtype = DType.I64; }
       case Boolean f -> { got = new double[] {f ? 1 : 0}; shape = new int[0]; dtype = DType.BOOL; }
+      case Short f -> { got = new double[] {f}; shape = new int[0]; dtype = DType.I16; }
+      case Byte f -> { got = new double[] {f}; shape = new int[0]; dtype = DType.I8; }
       default -> throw new AssertionError(what + ": unexpected result " + actual);
+    }
+    if (actual instanceof Number && dtype != expected.dtype() && (expected.dtype() == DType.U8
+        || expected.dtype() == DType.F16 || expected.dtype() == DType.BF16)) {
+      dtype = expected.dtype(); // u8 scalars come back as int, f16/bf16 ones as float
     }
     assertEquals(expected.dtype(), dtype, what + ": dtype");
     assertArrayEquals(expected.shape(), shape, what + ": shape");
     double[] want = expected.data();
     for (int i = 0; i < want.length; i++) {
       boolean ok;
-      if (dtype.isFloating()) {
+      if (exact) {
+        ok = Double.compare(want[i], got[i]) == 0;
+      } else if (dtype.isFloating()) {
         double tol = (dtype == DType.F64 ? 1e-12 : 1e-5) * Math.max(1, Math.abs(want[i]));
         ok = (Double.isNaN(want[i]) && Double.isNaN(got[i])) || want[i] == got[i]
             || Math.abs(want[i] - got[i]) <= tol;

@@ -68,6 +68,13 @@ class JavaBackendOpsTest {
     new JavaBackendStateTest().writesMatchTheInterpreterCallAfterCall();
   }
 
+  /** SparseMatMul and its gradient ops (details in JavaBackendSparseTest). */
+  @Test
+  void sparseOps() {
+    testsRun++;
+    JavaBackendSparseTest.everySparseOp().check(3);
+  }
+
   @Test
   void opsOfTheCoverageIssue() {
     testsRun++;
@@ -206,6 +213,18 @@ class JavaBackendOpsTest {
     dev.kiln.runtime.NDArray in = dev.kiln.runtime.NDArray.zeros(DType.F32, 2, 2, 6);
     var out = (dev.kiln.runtime.NDArray) Harness.invoke(h.instance, "flat", in);
     assertTrue(out.floats() != in.floats(), "flat aliases its input");
+  }
+
+  @Test
+  void controlDependenciesRunTheirDepsAndReturnTheValue() {
+    testsRun++;
+    Harness h = new Harness("Dependencies");
+    Node step = h.param("step", DType.F32, 1);
+    Node x = h.input("x", DType.F32, "batch", 3);
+    Node counted = Emit.assignAdd(h.b, step, Emit.constant(h.b, DType.F32, Shape.of(1), 1));
+    h.fetch("counted", Emit.withDependencies(h.b, Emit.exp(h.b, x), java.util.List.of(counted)));
+    h.fetch("plain", Emit.withDependencies(h.b, x, java.util.List.of(Emit.exp(h.b, x))));
+    h.check(1, 4); // the step counter carries over between calls, as in the interpreter
   }
 
   @Test

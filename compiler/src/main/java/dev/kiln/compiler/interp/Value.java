@@ -41,18 +41,44 @@ public record Value(DType dtype, int[] shape, double[] data) {
     return n;
   }
 
-  /** Rounds {@code v} to a value representable in {@code dtype}. */
+  /**
+   * Rounds {@code v} to a value representable in {@code dtype}. Floats round to nearest even:
+   * f16 and bf16 through f32 first (as a backend converting an f32 does). Integers truncate toward
+   * zero to a long (NaN gives 0, values beyond the long range saturate) and then <em>wrap</em> to
+   * their width in two's complement, as Java's and TensorFlow's integer arithmetic does on
+   * overflow: i8 127 + 1 is -128, u8 0 - 1 is 255. (A cast from floating point narrows as Java
+   * does instead; see the Cast op.)
+   */
   public static double round(DType dtype, double v) {
     return switch (dtype) {
-      case F32, F16, BF16 -> (float) v;
+      case F32 -> (float) v;
+      case F16 -> Float.float16ToFloat(Float.floatToFloat16((float) v));
+      case BF16 -> bf16ToFloat(floatToBf16((float) v));
       case F64 -> v;
       case I64 -> (double) (long) v;
-      case I32 -> (int) v;
-      case I16 -> (short) v;
-      case I8 -> (byte) v;
-      case U8 -> ((int) v) & 0xff;
+      case I32 -> (int) (long) v;
+      case I16 -> (short) (long) v;
+      case I8 -> (byte) (long) v;
+      case U8 -> ((long) v) & 0xff;
       case BOOL -> v != 0 ? 1 : 0;
     };
+  }
+
+  /**
+   * The bf16 bits of {@code f}: its top 16 bits, rounded to nearest even; NaN stays a (quiet)
+   * NaN. Kept identical to the runtime's {@code BFloat16.fromFloat}, which generated code calls.
+   */
+  public static short floatToBf16(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+  }
+
+  /** The f32 value of bf16 bits. */
+  public static float bf16ToFloat(short bits) {
+    return Float.intBitsToFloat(bits << 16);
   }
 
   public int rank() {

@@ -30,9 +30,19 @@ public final class GraphBuilder {
     List<TensorType> types = new ArrayList<>(inputs.size());
     for (Node in : inputs) {
       types.add(in.type());
+      if (!op.acceptsStorageTypes() && isStorageOnly(in.type())) {
+        String user = Character.toLowerCase(op.name().charAt(0)) + op.name().substring(1);
+        throw new ShapeError(user + ": " + in.type().dtype().label() + " is a storage type with no"
+            + " arithmetic, got " + in.type() + "; cast it to f32 first");
+      }
     }
     TensorType type = op.inferType(types, attrs);
     return addNode(op, attrs, inputs, type, baseName(op, attrs));
+  }
+
+  /** f16 and bf16 hold values; ops compute on them only after a cast (see OpDef). */
+  private static boolean isStorageOnly(TensorType t) {
+    return t.dtype() == dev.kiln.dsl.DType.F16 || t.dtype() == dev.kiln.dsl.DType.BF16;
   }
 
   /** Adds a node whose type and name are already known (used when passes rebuild a graph). */

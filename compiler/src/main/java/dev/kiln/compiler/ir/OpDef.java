@@ -30,6 +30,15 @@ public interface OpDef {
   /** Reference semantics: the living specification that every backend is tested against. */
   Value evaluate(List<Value> inputs, Attrs attrs, EvalContext ctx);
 
+  /**
+   * Whether the op takes f16/bf16 operands. Those are storage types: only ops that move data
+   * without arithmetic (cast, reshape, transpose, concat, slice, gather, where, assign, control
+   * flow) say yes; {@link GraphBuilder} rejects any other op on them, asking for a cast to f32.
+   */
+  default boolean acceptsStorageTypes() {
+    return false;
+  }
+
   /** Pure ops with equal inputs and attributes compute equal values and may be merged. */
   default boolean isPure() {
     return true;

@@ -22,4 +22,10 @@ final class Assign extends AssignOp {
   public List<Node> gradient(GraphBuilder b, Node node, Node dOut) {
     return Arrays.asList(null, dOut);
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -55,4 +55,10 @@ final class At implements OpDef {
     int row = Value.sizeOf(shape);
     return new Value(x.dtype(), shape, Arrays.copyOfRange(x.data(), t * row, (t + 1) * row));
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

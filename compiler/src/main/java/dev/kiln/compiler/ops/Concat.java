@@ -117,4 +117,10 @@ final class Concat implements OpDef {
     }
     return new Value(first.dtype(), shape, out);
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -271,6 +271,17 @@ public final class Emit {
     return b.apply(RANDOM_SHUFFLE, Attrs.NONE, x);
   }
 
+  /**
+   * {@code value}, returned only after every one of {@code deps} has run: an explicit ordering
+   * edge (TensorFlow's control dependencies), e.g. a step counter's increment run by each step.
+   */
+  public static Node withDependencies(GraphBuilder b, Node value, List<Node> deps) {
+    List<Node> inputs = new java.util.ArrayList<>(deps.size() + 1);
+    inputs.add(value);
+    inputs.addAll(deps);
+    return b.apply(CONTROL_DEPENDENCY, Attrs.NONE, inputs);
+  }
+
   // ---- gradient plumbing --------------------------------------------------------------------
 
   /**
@@ -509,5 +520,46 @@ public final class Emit {
   /** Index of the minimum along {@code axis} (first on ties), as I64. */
   public static Node argmin(GraphBuilder b, Node x, int axis) {
     return b.apply(ARGMIN, Attrs.of("axis", axis), x);
+  }
+
+  // ---- sparse (COO) matrices: indices [nnz, 2], values [nnz], shape witness [rows, cols, 0] ----
+
+  /**
+   * The three placeholders of a sparse input {@code name}: {@code name/indices} i64
+   * {@code [name/nnz, 2]}, {@code name/values} {@code [name/nnz]} and the shape witness
+   * {@code name/shape} i64 {@code [rows, cols, 0]}; each carries the attribute {@code sparse} =
+   * name, so that a backend's facade takes them as one sparse argument.
+   */
+  public static List<Node> sparsePlaceholder(GraphBuilder b, String name, DType dtype, Dim rows, Dim cols) {
+    Dim nnz = Dim.symbol(name + "/nnz");
+    return List.of(
+        b.apply(PLACEHOLDER, Attrs.of("name", name + "/indices", "dtype", DType.I64,
+            "shape", Shape.of(nnz, Dim.of(2)), "sparse", name)),
+        b.apply(PLACEHOLDER, Attrs.of("name", name + "/values", "dtype", dtype,
+            "shape", Shape.of(nnz), "sparse", name)),
+        b.apply(PLACEHOLDER, Attrs.of("name", name + "/shape", "dtype", DType.I64,
+            "shape", Shape.of(rows, cols, Dim.of(0)), "sparse", name)));
+  }
+
+  /** {@code op(A) × dense} for the sparse A; op transposes A when {@code adjointA}. */
+  public static Node sparseMatmul(
+      GraphBuilder b, Node indices, Node values, Node shape, Node dense, boolean adjointA) {
+    return b.apply(SPARSE_MATMUL, Attrs.of("adjointA", adjointA), indices, values, shape, dense);
+  }
+
+  /** The gradient of {@link #sparseMatmul} with respect to its values, given {@code g}. */
+  public static Node sparseMatmulValuesGrad(
+      GraphBuilder b, Node indices, Node shape, Node g, Node dense, boolean adjointA) {
+    return b.apply(SPARSE_MATMUL_VALUES_GRAD, Attrs.of("adjointA", adjointA), indices, shape, g, dense);
+  }
+
+  /** The sparse matrix as a dense one; repeated coordinates add up. */
+  public static Node sparseToDense(GraphBuilder b, Node indices, Node values, Node shape) {
+    return b.apply(SPARSE_TO_DENSE, Attrs.NONE, indices, values, shape);
+  }
+
+  /** {@code dense[i, j]} for each nonzero coordinate (i, j). */
+  public static Node sparseGather(GraphBuilder b, Node indices, Node shape, Node dense) {
+    return b.apply(SPARSE_GATHER, Attrs.NONE, indices, shape, dense);
   }
 }

@@ -82,4 +82,10 @@ final class Gather implements OpDef {
     }
     return (int) index;
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -128,4 +128,10 @@ final class If implements MultiOutputOp {
     Region r = attrs.get(inputs.getFirst().get(0) != 0 ? "then" : "else");
     return Tuples.pack(RegionEval.run(r, inputs.subList(1, inputs.size()), ctx));
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -42,4 +42,10 @@ final class Output implements OpDef {
   public Value evaluate(List<Value> inputs, Attrs attrs, EvalContext ctx) {
     return Tuples.unpack(inputs.get(0)).get(attrs.getInt("index"));
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

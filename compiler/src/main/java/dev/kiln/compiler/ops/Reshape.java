@@ -177,4 +177,10 @@ final class Reshape implements OpDef {
           : staticCount + " per " + describeSymbols();
     }
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -52,4 +52,10 @@ final class ScatterAt implements OpDef {
     System.arraycopy(v.data(), 0, data, t * v.size(), v.size());
     return new Value(like.dtype(), like.shape(), data);
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

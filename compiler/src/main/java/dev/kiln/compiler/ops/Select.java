@@ -71,4 +71,10 @@ final class Select implements OpDef {
     }
     return new Value(a.dtype(), shape, out);
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -44,4 +44,10 @@ final class ShapeOf implements OpDef {
     return new Value(DType.I64, new int[] {shape.length},
         Arrays.stream(shape).asDoubleStream().toArray());
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -111,4 +111,10 @@ final class Slice implements OpDef {
     }
     return idx;
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

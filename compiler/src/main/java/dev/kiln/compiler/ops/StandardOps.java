@@ -46,6 +46,7 @@ public final class StandardOps {
   public static final OpDef BROADCAST_LIKE = new BroadcastLike();
   public static final OpDef SUM_TO_SHAPE = new SumToShape();
   public static final OpDef ELEMENT_COUNT = new ElementCount();
+  public static final OpDef CONTROL_DEPENDENCY = new ControlDependency();
 
   // Run-time control flow (see ControlFlow): regions' params, multi-result reads, cond, while,
   // and row access by a run-time index (loop tapes, sequences).
@@ -101,13 +102,19 @@ public final class StandardOps {
   public static final OpDef TRUNCATED_NORMAL = new RandomTensor.Truncated();
   public static final OpDef RANDOM_SHUFFLE = new RandomShuffle();
 
+  // Sparse (COO) matrices: indices, values and a shape witness (see SparseSupport).
+  public static final OpDef SPARSE_MATMUL = new SparseMatMul();
+  public static final OpDef SPARSE_MATMUL_VALUES_GRAD = new SparseMatMulValuesGrad();
+  public static final OpDef SPARSE_TO_DENSE = new SparseToDense();
+  public static final OpDef SPARSE_GATHER = new SparseGather();
+
   private static final Map<String, OpDef> BY_NAME = new LinkedHashMap<>();
 
   static {
     for (OpDef op : List.of(PLACEHOLDER, VARIABLE, CONSTANT, ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM,
         EQUAL, NOT_EQUAL, LESS, GREATER, NEG, EXP, LOG, SQRT, SQUARE, ABS, TANH, SIGMOID, RELU,
         CAST, MATMUL, RESHAPE, REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX, ARGMAX, SOFTMAX, LOG_SOFTMAX,
-        BROADCAST_LIKE, SUM_TO_SHAPE, ELEMENT_COUNT)) {
+        BROADCAST_LIKE, SUM_TO_SHAPE, ELEMENT_COUNT, CONTROL_DEPENDENCY)) {
       if (BY_NAME.put(op.name(), op) != null) {
         throw new AssertionError("two ops named " + op.name());
       }
@@ -144,6 +151,14 @@ public final class StandardOps {
 
   static {
     for (OpDef op : List.of(ARG, OUTPUT, IF, WHILE, AT, SCATTER_AT)) {
+      if (BY_NAME.put(op.name(), op) != null) {
+        throw new AssertionError("two ops named " + op.name());
+      }
+    }
+  }
+
+  static {
+    for (OpDef op : List.of(SPARSE_MATMUL, SPARSE_MATMUL_VALUES_GRAD, SPARSE_TO_DENSE, SPARSE_GATHER)) {
       if (BY_NAME.put(op.name(), op) != null) {
         throw new AssertionError("two ops named " + op.name());
       }

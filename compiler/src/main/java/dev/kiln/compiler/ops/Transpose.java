@@ -94,4 +94,10 @@ final class Transpose implements OpDef {
     }
     return new Value(x.dtype(), outShape, out);
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

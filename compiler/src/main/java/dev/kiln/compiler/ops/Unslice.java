@@ -68,4 +68,10 @@ final class Unslice implements OpDef {
     }
     return new Value(g.dtype(), shape, out);
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

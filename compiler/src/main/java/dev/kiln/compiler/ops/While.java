@@ -235,4 +235,10 @@ final class While implements MultiOutputOp {
     out.addAll(b);
     return out;
   }
+
+  /** Moves data without arithmetic, so f16/bf16 pass through (see OpDef). */
+  @Override
+  public boolean acceptsStorageTypes() {
+    return true;
+  }
 }

@@ -34,7 +34,9 @@ class StandardOpsTest {
       "BatchMatMul", "Transpose", "MatrixInverse",                  // MatrixOpsTest
       "Concat", "Slice", "Unslice", "Gather", "ScatterAdd", "Shape", // ShapeOps2Test
       "ReduceProd", "ReduceMin", "ArgMin",                          // ReductionOps2Test
-      "Arg", "Output", "If", "While", "At", "ScatterAt");           // ControlFlowOpsTest
+      "Arg", "Output", "If", "While", "At", "ScatterAt",            // ControlFlowOpsTest
+      "ControlDependency",                                          // ControlDependencyTest
+      "SparseMatMul", "SparseMatMulValuesGrad", "SparseToDense", "SparseGather"); // SparseOpsTest
 
   @Test
   void namesAreUnique() {

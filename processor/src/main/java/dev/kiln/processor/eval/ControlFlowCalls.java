@@ -24,7 +24,7 @@ final class ControlFlowCalls {
   private ControlFlowCalls() {}
 
   /** The DSL methods whose lambda arguments are region bodies; a lambda anywhere else is an error. */
-  private static final Set<String> TAKE_LAMBDAS = Set.of("cond", "whileLoop", "scan");
+  private static final Set<String> TAKE_LAMBDAS = Set.of("cond", "whileLoop", "scan", "scanStates", "scope");
 
   static boolean takesLambdas(String opsName) {
     return TAKE_LAMBDAS.contains(opsName);
@@ -46,6 +46,25 @@ final class ControlFlowCalls {
     return new TensorValue(out.getFirst());
   }
 
+  /**
+   * {@code scope("encoder", () -> ...)}: the lambda's nodes named under an explicit name scope, in
+   * the graph being built (not a region: nothing runs conditionally).
+   */
+  static Value scope(Call c) {
+    c.arity(2, 2);
+    if (!(c.raw(0) instanceof Value.StringValue(String name)) || name.isEmpty() || name.contains("/")) {
+      throw c.errorAt(0, "scope: the name must be a non-empty compile-time string without '/', got "
+          + c.raw(0).describe());
+    }
+    FunctionValue body = function(c, 1, 0);
+    c.b.pushScope(name);
+    try {
+      return body.body().apply(null, List.of());
+    } finally {
+      c.b.popScope();
+    }
+  }
+
   /** {@code whileLoop(v -> condition, v -> new Tensor[] {...}, init...)}: the final loop variables. */
   static Value whileLoop(Call c) {
     c.arity(3, Integer.MAX_VALUE);
@@ -63,6 +82,15 @@ final class ControlFlowCalls {
    * run-time length, carrying {@code h}; the final h.
    */
   static Value scan(Call c) {
+    return scan(c, false);
+  }
+
+  /** {@code scanStates(xs, h0, (h, x) -> ...)}: every state after each step, stacked along time. */
+  static Value scanStates(Call c) {
+    return scan(c, true);
+  }
+
+  private static Value scan(Call c, boolean stacked) {
     c.arity(3, 3);
     Node xs = c.tensor(0);
     Node h0 = c.tensor(1);
@@ -72,7 +100,10 @@ final class ControlFlowCalls {
     }
     GraphBuilder b = c.b;
     Node steps = ControlFlow.length(b, xs);
-    List<Node> init = List.of(Emit.scalar(b, DType.I32, 0), h0);
+    List<Node> init = new ArrayList<>(List.of(Emit.scalar(b, DType.I32, 0), h0));
+    if (stacked) {
+      init.add(zerosAlongTime(b, xs, h0));
+    }
     List<Node> out = ControlFlow.whileLoop(b, step.outer(), init,
         (r, v) -> Emit.less(r.builder(), v.get(0), r.read(steps)),
         (r, v) -> {
@@ -85,9 +116,31 @@ final class ControlFlowCalls {
             throw new EvalError(step.tree(), c.unit, "scan: the step changes the state from " + h0.type()
                 + " to " + next.type() + "; it must return a tensor of the state's shape and dtype");
           }
-          return List.of(Emit.add(rb, v.get(0), Emit.scalar(rb, DType.I32, 1)), next);
+          Node count = Emit.add(rb, v.get(0), Emit.scalar(rb, DType.I32, 1));
+          return stacked
+              // Row t of the stack is this step's state (a dense write per step: fine for short sequences).
+              ? List.of(count, next, Emit.add(rb, v.get(2), ControlFlow.scatterAt(rb, next, v.get(2), v.get(0))))
+              : List.of(count, next);
         });
-    return new TensorValue(out.get(1));
+    return new TensorValue(out.get(stacked ? 2 : 1));
+  }
+
+  /** Zeros of shape [xs's time axis, h0's shape...], built by broadcasting so no value of xs or h0 leaks in. */
+  private static Node zerosAlongTime(GraphBuilder b, Node xs, Node h0) {
+    Node zero = Emit.scalar(b, h0.type().dtype(), 0);
+    int[] rest = new int[xs.shape().rank() - 1];
+    for (int i = 0; i < rest.length; i++) {
+      rest[i] = i + 1;
+    }
+    Node time = rest.length == 0 ? xs : Emit.reduceSum(b, xs, false, rest);
+    Node timeZeros = Emit.broadcastLike(b, Emit.cast(b, zero, time.type().dtype()), time);
+    List<dev.kiln.compiler.ir.Dim> dims = new ArrayList<>(List.of(xs.shape().dim(0)));
+    for (int i = 0; i < h0.shape().rank(); i++) {
+      dims.add(dev.kiln.compiler.ir.Dim.of(1));
+    }
+    Node column = Emit.reshape(b, Emit.cast(b, timeZeros, h0.type().dtype()), new dev.kiln.compiler.ir.Shape(dims));
+    Node row = Emit.expandDims(b, Emit.broadcastLike(b, zero, h0), 0);
+    return Emit.add(b, column, row);
   }
 
   private static Value array(List<Node> nodes) {
@@ -102,7 +155,7 @@ final class ControlFlowCalls {
     }
     if (f.arity() != arity) {
       throw c.errorAt(i, c.written + ": argument " + (i + 1) + " must be a lambda of " + arity + " parameter"
-          + (arity == 1 ? "" : "s") + ", got one of " + f.arity());
+          + (arity == 1 ? "" : "s") + ", got one of " + f.arity() + (f.arity() == 1 ? " parameter" : " parameters"));
     }
     return f;
   }

@@ -56,6 +56,9 @@ public final class DslTable {
     CONSTANTS.put("I32", new Value.DTypeValue(DType.I32));
     CONSTANTS.put("I64", new Value.DTypeValue(DType.I64));
     CONSTANTS.put("BOOL", new Value.DTypeValue(DType.BOOL));
+    for (DType t : List.of(DType.I16, DType.I8, DType.U8, DType.F16, DType.BF16)) {
+      CONSTANTS.put(t.name(), new Value.DTypeValue(t));
+    }
     CONSTANTS.put("BATCH", new DimValue("batch"));
     CONSTANTS.put("SAME", new Value.EnumValue(NeuralCalls.PADDING, "SAME"));
     CONSTANTS.put("VALID", new Value.EnumValue(NeuralCalls.PADDING, "VALID"));
@@ -140,6 +143,10 @@ public final class DslTable {
     OPS.put("assign", c -> StateCalls.write(c, Emit::assign));
     OPS.put("assignAdd", c -> StateCalls.write(c, Emit::assignAdd));
     OPS.put("assignSub", c -> StateCalls.write(c, Emit::assignSub));
+    OPS.put("withDependencies", c -> {
+      c.arity(2, Integer.MAX_VALUE);
+      return tensor(Emit.withDependencies(c.b, c.tensor(0), c.tensors(1)));
+    });
 
     // Tensor's fluent methods: each the Ops op of the same meaning with the receiver first.
     for (String same : List.of("maximum", "minimum", "neg", "exp", "log", "sqrt", "square", "abs",
@@ -268,11 +275,20 @@ public final class DslTable {
     FLUENT.put("dropout", "dropout");
   }
 
+  // Sparse (COO) matrices (see SparseCalls): an @Input SparseTensor is three placeholders.
+  static {
+    OPS.put("sparsePlaceholder", SparseCalls::placeholder);
+    OPS.put("sparseMatmul", SparseCalls::matmul);
+    OPS.put("sparseToDense", SparseCalls::toDense);
+  }
+
   // Run-time control flow (see ControlFlowCalls): the evaluator passes lambdas as FunctionValues.
   static {
     OPS.put("cond", ControlFlowCalls::cond);
+    OPS.put("scope", ControlFlowCalls::scope);
     OPS.put("whileLoop", ControlFlowCalls::whileLoop);
     OPS.put("scan", ControlFlowCalls::scan);
+    OPS.put("scanStates", ControlFlowCalls::scanStates);
     OPS.put("at", c -> {
       c.arity(2, 2);
       return tensor(dev.kiln.compiler.ops.ControlFlow.at(c.b, c.tensor(0), c.tensor(1)));
@@ -382,16 +398,24 @@ public final class DslTable {
           + " a field '@Param Tensor w = variable(...)' and use the field");
     }
     c.arity(1, Integer.MAX_VALUE);
-    InitValue init = c.init(0);
-    long[] sizes = new long[c.count() - 1];
-    for (int i = 1; i < c.count(); i++) {
+    // variable(init, shape...) is f32; variable(dtype, init, shape...) names the dtype.
+    int first = c.raw(0) instanceof Value.DTypeValue ? 1 : 0;
+    DType dtype = first == 1 ? c.dtype(0) : DType.F32;
+    if (!dtype.isFloating()) {
+      throw c.errorAt(0, c.written + ": a variable holds f32, f64, f16 or bf16 values, got "
+          + dtype.label());
+    }
+    c.arity(first + 1, Integer.MAX_VALUE);
+    InitValue init = c.init(first);
+    long[] sizes = new long[c.count() - first - 1];
+    for (int i = first + 1; i < c.count(); i++) {
       if (c.raw(i) instanceof DimValue d) {
         throw c.errorAt(i, c.written + ": a variable's shape must be static, got the symbolic dimension " + d.symbol());
       }
-      sizes[i - 1] = positive(c, i);
+      sizes[i - first - 1] = positive(c, i);
     }
     return tensor(c.fieldRole == FieldRole.STATE
-        ? Emit.stateVariable(c.b, c.fieldName, DType.F32, Shape.of(sizes), init.kind(), init.args())
-        : Emit.variable(c.b, c.fieldName, DType.F32, Shape.of(sizes), init.kind(), init.args()));
+        ? Emit.stateVariable(c.b, c.fieldName, dtype, Shape.of(sizes), init.kind(), init.args())
+        : Emit.variable(c.b, c.fieldName, dtype, Shape.of(sizes), init.kind(), init.args()));
   }
 }

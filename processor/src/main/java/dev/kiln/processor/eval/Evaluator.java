@@ -575,7 +575,9 @@ public final class Evaluator {
       throw new EvalError(at, c.cls().unit, "field '" + name + "' is defined in terms of itself");
     }
     try {
-      Value v = inGraph(modelGraph, null, () -> fieldValue(inst, f, decl, decl.getInitializer(), new Env(null), false));
+      // Built in the model's graph even when first read inside a lambda, so every reader can use it.
+      Value v = inGraph(modelGraph, null,
+          () -> fieldValue(inst, f, decl, decl.getInitializer(), new Env(null), false));
       inst.fields.put(f, v);
       return v;
     } catch (EvalError e) {
@@ -599,7 +601,8 @@ public final class Evaluator {
     String name = f.getSimpleName().toString();
     if (input || param || state) {
       String expected = input ? "placeholder" : "variable";
-      if (!(expr instanceof MethodInvocationTree call) || !methodName(call).equals(expected)) {
+      if (!(expr instanceof MethodInvocationTree call) || !(methodName(call).equals(expected)
+          || input && methodName(call).equals("sparsePlaceholder"))) {
         throw new EvalError(expr, inst.source.unit, "@" + (input ? "Input" : param ? "Param" : "State") + " field '"
             + name + "' must be initialized with " + expected + "(...), got '" + Unsupported.shortText(expr) + "'");
       }
@@ -1180,22 +1183,25 @@ public final class Evaluator {
    * method's locals, and every DSL call of its body building into the region.
    */
   private Value lambda(LambdaExpressionTree lam, Ctx c) {
-    RegionBuilder outer = region;
-    return new Value.FunctionValue(lam.getBody(), lam.getParameters().size(), outer, (r, args) -> inGraph(r.builder(), r, () -> {
-      Env env = new Env(c.env());
-      for (int i = 0; i < args.size(); i++) {
-        env.vars.put(lam.getParameters().get(i).getName().toString(), args.get(i));
-      }
-      Ctx inner = c.with(env);
-      if (lam.getBody() instanceof ExpressionTree e) {
-        return eval(e, inner);
-      }
-      Value v = exec((StatementTree) lam.getBody(), inner);
-      if (v == null) {
-        throw error(lam, c, "the lambda ends without returning a value; it must return a tensor");
-      }
-      return v;
-    }));
+    // A null region applies the lambda in place, in the caller's graph (an explicit scope).
+    return new Value.FunctionValue(lam.getBody(), lam.getParameters().size(), region,
+        (r, args) -> r == null ? applyLambda(lam, args, c) : inGraph(r.builder(), r, () -> applyLambda(lam, args, c)));
+  }
+
+  private Value applyLambda(LambdaExpressionTree lam, List<Value> args, Ctx c) {
+    Env env = new Env(c.env());
+    for (int i = 0; i < args.size(); i++) {
+      env.vars.put(lam.getParameters().get(i).getName().toString(), args.get(i));
+    }
+    Ctx inner = c.with(env);
+    if (lam.getBody() instanceof ExpressionTree e) {
+      return eval(e, inner);
+    }
+    Value v = exec((StatementTree) lam.getBody(), inner);
+    if (v == null) {
+      throw error(lam, c, "the lambda ends without returning a value; it must return a tensor");
+    }
+    return v;
   }
 
   /** {@code this::cell} as a body: a call of the model's own method with the region's values. */
@@ -1209,8 +1215,9 @@ public final class Evaluator {
     }
     ExecutableElement m = methods.getFirst();
     Instance self = c.self();
-    return new Value.FunctionValue(ref, m.getParameters().size(), region, (r, args) -> inGraph(r.builder(), r,
-        () -> callOwn(self, m, args, List.of(), ref, c, name)));
+    return new Value.FunctionValue(ref, m.getParameters().size(), region, (r, args) -> r == null
+        ? callOwn(self, m, args, List.of(), ref, c, name)
+        : inGraph(r.builder(), r, () -> callOwn(self, m, args, List.of(), ref, c, name)));
   }
 
   /** Runs {@code f} with DSL calls building into {@code graph} (a region's, or the model's with null). */
@@ -1247,6 +1254,8 @@ public final class Evaluator {
         }
       }
       case Value.ArrayValue(List<Value> elements) -> new Value.ArrayValue(captured(elements, at, c));
+      case Value.SparseValue(Node i, Node values, Node shape) -> new Value.SparseValue(
+          region.read(i), region.read(values), region.read(shape)); // @Input placeholders: always readable
       default -> v;
     };
   }

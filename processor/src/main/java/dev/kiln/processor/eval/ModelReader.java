@@ -57,7 +57,10 @@ public final class ModelReader {
     for (VariableElement field : fields) {
       if (Annotations.has(field, Annotations.INPUT)) {
         try {
-          inputs.add(((Value.TensorValue) ev.evaluateField(field)).node());
+          switch (ev.evaluateField(field)) {
+            case Value.SparseValue(Node i, Node values, Node shape) -> inputs.addAll(List.of(i, values, shape));
+            case Value v -> inputs.add(((Value.TensorValue) v).node());
+          }
         } catch (EvalError e) {
           report(e);
         }

@@ -124,6 +124,20 @@ public sealed interface Value {
   }
 
   /**
+   * An {@code @Input SparseTensor}: the three placeholders of a COO sparse matrix (indices,
+   * values, shape witness; see {@code Emit.sparsePlaceholder}). Only sparseMatmul and
+   * sparseToDense take one.
+   */
+  record SparseValue(Node indices, Node values, Node shape) implements Value {
+    @Override
+    public String describe() {
+      return "the SparseTensor '" + indices.attrs().<String>get("sparse") + "' " + values.type().dtype().label()
+          + shape.shape().toString().replace(", 0]", "]")
+          + " (only sparseMatmul and sparseToDense take a SparseTensor; use sparseToDense(a) for a dense tensor)";
+    }
+  }
+
+  /**
    * A Java array built at compile time: the parts of {@code split(...)}, or {@code new int[] {...}}
    * / {@code new Tensor[] {...}} in model code. Indexed with compile-time ints.
    */
