@@ -3,6 +3,8 @@ package dev.kiln.processor;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 
 /** The DSL's annotations, looked up by name on elements. */
 public final class Annotations {
@@ -29,6 +31,11 @@ public final class Annotations {
   /** Whether a field holds a variable: a trainable @Param or a non-trainable @State. */
   public static boolean isVariable(Element e) {
     return has(e, PARAM) || has(e, STATE);
+  }
+
+  /** Whether a field's type is a {@code @Model} class: it holds a layer. */
+  public static boolean isLayer(VariableElement f) {
+    return f.asType() instanceof DeclaredType d && has(d.asElement(), MODEL);
   }
 
   /** The simple name with an @, as users write it: {@code @Input}. */

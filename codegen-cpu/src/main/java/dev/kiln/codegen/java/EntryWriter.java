@@ -3,6 +3,7 @@ package dev.kiln.codegen.java;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
+import dev.kiln.codegen.kernel.Fusion;
 import dev.kiln.compiler.interp.Interpreter;
 import dev.kiln.compiler.ir.Dim;
 import dev.kiln.compiler.ir.Node;
@@ -149,41 +150,9 @@ final class EntryWriter implements KernelTable.EmitContext {
 
   // ---- fusion -------------------------------------------------------------------------------
 
-  /**
-   * Groups elementwise nodes: walking the schedule backwards, an elementwise node joins its
-   * users' group when all its users are elementwise nodes of one group and it is not a result of
-   * the entry point; otherwise it roots a group of its own. Each group is one loop.
-   */
+  /** Groups elementwise nodes into loops: the decision every backend shares (see {@link Fusion}). */
   private void planFusion() {
-    Set<Node> results = new HashSet<>(results());
-    Set<Node> scheduled = new HashSet<>(ep.schedule());
-    Map<Node, List<Node>> users = new HashMap<>();
-    for (Node n : ep.schedule()) {
-      for (Node in : n.inputs()) {
-        if (scheduled.contains(in)) {
-          users.computeIfAbsent(in, x -> new ArrayList<>()).add(n);
-        }
-      }
-    }
-    List<Node> schedule = ep.schedule();
-    for (int i = schedule.size() - 1; i >= 0; i--) {
-      Node n = schedule.get(i);
-      if (n.op().kind() != OpKind.ELEMENTWISE) {
-        continue;
-      }
-      Node root = null;
-      List<Node> us = users.getOrDefault(n, List.of());
-      boolean fusable = !results.contains(n) && !us.isEmpty();
-      for (Node u : us) {
-        Node r = groupOf.get(u);
-        if (r == null || (root != null && r != root)) {
-          fusable = false;
-          break;
-        }
-        root = r;
-      }
-      groupOf.put(n, fusable ? root : n);
-    }
+    groupOf.putAll(Fusion.plan(ep.schedule(), results()));
   }
 
   /** The nodes the entry point hands out: its output and its gradients. */
@@ -459,30 +428,11 @@ final class EntryWriter implements KernelTable.EmitContext {
     return Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 
-  private static String formatAttr(Object v) {
-    return switch (v) {
-      case int[] a -> java.util.Arrays.toString(a);
-      case double[] a -> a.length > 8 ? "double[" + a.length + "]" : java.util.Arrays.toString(a);
-      case DType t -> t.label();
-      default -> String.valueOf(v);
-    };
-  }
-
   /**
    * {@code logits/MatMul: MatMul(examples, weights) -> f32[batch, 10]}, followed by the source
    * position the front end recorded, so a reader can go from a kernel back to the model's line.
    */
   static String describe(Node n) {
-    StringJoiner args = new StringJoiner(", ", n.op().name() + "(", ")");
-    n.inputs().forEach(in -> args.add(in.name()));
-    StringJoiner attrs = new StringJoiner(", ", "{", "}").setEmptyValue("");
-    n.attrs().asMap().forEach((key, v) -> {
-      if (Boolean.FALSE.equals(v) || key.equals("from")) {
-        return;
-      }
-      attrs.add(key + "=" + formatAttr(v));
-    });
-    String from = n.origin() == null ? "" : "  (from " + n.origin() + ")";
-    return n.name() + ": " + args + attrs + " -> " + n.type() + from;
+    return dev.kiln.codegen.kernel.Describe.node(n);
   }
 }

@@ -2,12 +2,14 @@ package dev.kiln.processor.eval;
 
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
+import dev.kiln.compiler.ir.Dim;
 import dev.kiln.compiler.ir.GraphBuilder;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ops.Emit;
 import dev.kiln.dsl.DType;
 import dev.kiln.processor.eval.Value.BoolValue;
 import dev.kiln.processor.eval.Value.DTypeValue;
+import dev.kiln.processor.eval.Value.DimValue;
 import dev.kiln.processor.eval.Value.InitValue;
 import dev.kiln.processor.eval.Value.NumberValue;
 import dev.kiln.processor.eval.Value.ScalarValue;
@@ -97,6 +99,20 @@ final class Call {
       return n.value().intValue();
     }
     throw errorAt(i, position(i) + " must be a compile-time int, got " + raw(i).describe());
+  }
+
+  /** Argument {@code i} as a size: a compile-time int above zero. */
+  long positiveSize(int i) {
+    int v = intArg(i);
+    if (v <= 0) {
+      throw errorAt(i, written + ": a size must be positive, got " + v);
+    }
+    return v;
+  }
+
+  /** Argument {@code i} as a dimension: a symbolic {@code Dim} or a positive size. */
+  Dim dim(int i) {
+    return raw(i) instanceof DimValue d ? Dim.symbol(d.symbol()) : Dim.of(positiveSize(i));
   }
 
   int[] ints(int from) {

@@ -1,6 +1,8 @@
 package dev.kiln.processor.eval;
 
+import com.sun.source.tree.PrimitiveTypeTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
 import dev.kiln.processor.eval.Value.BoolValue;
 import dev.kiln.processor.eval.Value.DTypeValue;
 import dev.kiln.processor.eval.Value.DimValue;
@@ -50,6 +52,15 @@ final class ConstOps {
       };
     }
     return v instanceof BoolValue && to == TypeKind.BOOLEAN ? v : null;
+  }
+
+  /** A value converted to a declared primitive type (int to float ...); other values unchanged. */
+  static Value convertTo(VariableTree decl, Value v) {
+    if (decl.getType() instanceof PrimitiveTypeTree p) {
+      Value converted = convert(v, p.getPrimitiveTypeKind());
+      return converted == null ? v : converted;
+    }
+    return v;
   }
 
   /** {@code l op r} for a binary operator kind, or null when the operands do not support it. */

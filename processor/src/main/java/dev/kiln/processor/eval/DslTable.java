@@ -118,7 +118,7 @@ public final class DslTable {
       if (c.count() > 1 && c.args.subList(1, c.count()).stream().anyMatch(DimValue.class::isInstance)) {
         List<Dim> dims = new ArrayList<>();
         for (int i = 1; i < c.count(); i++) {
-          dims.add(c.raw(i) instanceof DimValue d ? Dim.symbol(d.symbol()) : Dim.of(positive(c, i)));
+          dims.add(c.dim(i));
         }
         return tensor(Emit.reshape(c.b, x, new Shape(dims)));
       }
@@ -370,14 +370,6 @@ public final class DslTable {
     });
   }
 
-  private static long positive(Call c, int i) {
-    int v = c.intArg(i);
-    if (v <= 0) {
-      throw c.errorAt(i, c.written + ": a size must be positive, got " + v);
-    }
-    return v;
-  }
-
   private static Value placeholder(Call c) {
     if (c.fieldRole != FieldRole.INPUT) {
       throw c.error("placeholder(...) may only initialize an @Input field; declare the input as"
@@ -387,7 +379,7 @@ public final class DslTable {
     DType dtype = c.dtype(0);
     List<Dim> dims = new ArrayList<>();
     for (int i = 1; i < c.count(); i++) {
-      dims.add(c.raw(i) instanceof DimValue d ? Dim.symbol(d.symbol()) : Dim.of(positive(c, i)));
+      dims.add(c.dim(i));
     }
     return tensor(Emit.placeholder(c.b, c.fieldName, dtype, new Shape(dims)));
   }
@@ -412,7 +404,7 @@ public final class DslTable {
       if (c.raw(i) instanceof DimValue d) {
         throw c.errorAt(i, c.written + ": a variable's shape must be static, got the symbolic dimension " + d.symbol());
       }
-      sizes[i - first - 1] = positive(c, i);
+      sizes[i - first - 1] = c.positiveSize(i);
     }
     return tensor(c.fieldRole == FieldRole.STATE
         ? Emit.stateVariable(c.b, c.fieldName, dtype, Shape.of(sizes), init.kind(), init.args())

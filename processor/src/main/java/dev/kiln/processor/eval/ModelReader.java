@@ -72,7 +72,7 @@ public final class ModelReader {
       report(e);
     }
     for (VariableElement field : fields) {
-      if (Annotations.isVariable(field) || isLayer(field)) {
+      if (Annotations.isVariable(field) || Annotations.isLayer(field)) {
         try {
           ev.evaluateField(field);
         } catch (EvalError e) {
@@ -112,11 +112,6 @@ public final class ModelReader {
     PackageElement pkg = elements.getPackageOf(type);
     return Optional.of(new ModelSpec(pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
         type.getSimpleName().toString(), b.graph(), inputs, params, fetches, losses));
-  }
-
-  private static boolean isLayer(VariableElement f) {
-    return f.asType() instanceof javax.lang.model.type.DeclaredType d
-        && Annotations.has(d.asElement(), Annotations.MODEL);
   }
 
   private void report(EvalError e) {

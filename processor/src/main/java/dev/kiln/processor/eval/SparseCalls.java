@@ -26,7 +26,7 @@ final class SparseCalls {
     if (!dtype.isFloating()) {
       throw c.errorAt(0, c.written + ": a sparse tensor's values must be floating-point, got " + dtype.label());
     }
-    Dim rows = c.raw(1) instanceof DimValue d ? Dim.symbol(d.symbol()) : Dim.of(size(c, 1));
+    Dim rows = c.dim(1);
     Dim cols = Dim.of(size(c, 2));
     List<Node> parts = Emit.sparsePlaceholder(c.b, c.fieldName, dtype, rows, cols);
     return new SparseValue(parts.get(0), parts.get(1), parts.get(2));
@@ -37,11 +37,7 @@ final class SparseCalls {
       throw c.errorAt(i, c.written + ": only the rows of a sparse tensor may be symbolic, got "
           + d.describe() + " for its columns");
     }
-    int v = c.intArg(i);
-    if (v <= 0) {
-      throw c.errorAt(i, c.written + ": a size must be positive, got " + v);
-    }
-    return v;
+    return c.positiveSize(i);
   }
 
   /** Argument {@code i} as a sparse tensor, or an error saying what was passed instead. */

@@ -1,0 +1,27 @@
+package dev.kiln.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** CI runs each benchmark body once (never timed): the harness builds and its workloads run. */
+class BenchmarksSmokeTest {
+  @Test
+  void everyWorkloadRunsOnce() {
+    MnistSoftmaxBench softmax = new MnistSoftmaxBench();
+    softmax.batch = 100;
+    softmax.setUp();
+    assertTrue(Float.isFinite(softmax.trainStep()));
+    assertArrayEquals(new int[] {100, 10}, softmax.forward().shape());
+
+    MlpBench mlp = new MlpBench();
+    mlp.setUp();
+    assertTrue(Float.isFinite(mlp.trainStep()));
+
+    LeNet5Bench lenet = new LeNet5Bench();
+    lenet.setUp();
+    assertTrue(Float.isFinite(lenet.forward()));
+    assertTrue(Float.isFinite(lenet.trainStep()));
+  }
+}

@@ -1,0 +1,397 @@
+package dev.kiln.codegen.kernel;
+
+import dev.kiln.compiler.ir.Dim;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.OpKind;
+import dev.kiln.compiler.model.CompiledModel;
+import dev.kiln.compiler.model.EntryPoint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Lowers an entry point's schedule to {@link Kernel}s, for any target: elementwise groups (the
+ * shared {@link Fusion} decision) become {@link Kernel.Map} loops with scalar expression bodies;
+ * every other op goes through {@link #LOWERINGS}, the one table of how non-elementwise ops lower.
+ * Reshapes and control dependencies share their input's buffer. A result is computed straight
+ * into the caller's buffer when it can be, else copied there at the end.
+ */
+public final class KernelLowering {
+  /** Builds the kernel of one non-elementwise node. */
+  @FunctionalInterface
+  interface Lowerer {
+    Kernel lower(KernelLowering l, Node n);
+  }
+
+  /** How each non-elementwise op lowers; the ops missing here have no kernel on kernel backends. */
+  static final Map<String, Lowerer> LOWERINGS = new LinkedHashMap<>();
+
+  static {
+    LOWERINGS.put("Reshape", (l, n) -> new Kernel.Alias(n, l.buffer(n)));
+    LOWERINGS.put("ControlDependency", (l, n) -> new Kernel.Alias(n, l.buffer(n)));
+    LOWERINGS.put("MatMul", KernelLowering::matmul);
+    for (String op : List.of("ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd")) {
+      LOWERINGS.put(op, KernelLowering::reduction);
+    }
+    LOWERINGS.put("SumToShape", KernelLowering::sumToShape);
+    LOWERINGS.put("ArgMax", (l, n) -> l.argExtremum(n, false));
+    LOWERINGS.put("ArgMin", (l, n) -> l.argExtremum(n, true));
+    LOWERINGS.put("Softmax", (l, n) -> l.softmax(n, false));
+    LOWERINGS.put("LogSoftmax", (l, n) -> l.softmax(n, true));
+    LOWERINGS.put("SoftmaxCrossEntropyWithLogits", KernelLowering::softmaxCrossEntropy);
+    LOWERINGS.put("BroadcastLike", KernelLowering::broadcastLike);
+    LOWERINGS.put("Transpose", KernelLowering::transpose);
+    LOWERINGS.put("ElementCount", KernelLowering::elementCount);
+  }
+
+  /** The non-elementwise ops this lowering handles. */
+  public static Set<String> loweredOps() {
+    return LOWERINGS.keySet();
+  }
+
+  private final CompiledModel model;
+  private final EntryPoint ep;
+  private final Predicate<String> elementwiseSupported;
+  private final Map<Node, Buffer> buffers = new HashMap<>();
+  private final List<Buffer> slots = new ArrayList<>();
+  private final List<Buffer> temps = new ArrayList<>();
+  private final List<Buffer> constants = new ArrayList<>();
+  private final Map<Node, Integer> resultSlot = new HashMap<>();
+  private int nextId;
+
+  private KernelLowering(CompiledModel model, EntryPoint ep, Predicate<String> elementwiseSupported) {
+    this.model = model;
+    this.ep = ep;
+    this.elementwiseSupported = elementwiseSupported;
+  }
+
+  /**
+   * Lowers {@code ep}; throws {@link UnsupportedOperationException} naming the first op with no
+   * kernel ({@code elementwiseSupported} says which elementwise ops the target renders).
+   */
+  public static KernelProgram lower(CompiledModel model, EntryPoint ep, Predicate<String> elementwiseSupported) {
+    return new KernelLowering(model, ep, elementwiseSupported).run();
+  }
+
+  /** The nodes an entry point hands out, in result-slot order: its output, then its gradients. */
+  public static List<Node> results(EntryPoint ep) {
+    List<Node> r = new ArrayList<>();
+    r.add(ep.output());
+    r.addAll(ep.gradients().values());
+    return r;
+  }
+
+  private KernelProgram run() {
+    for (Node n : ep.schedule()) {
+      String op = n.op().name();
+      boolean ok = n.op().kind() == OpKind.SOURCE
+          ? op.equals("Placeholder") || op.equals("Variable") || op.equals("Const")
+          : n.op().kind() == OpKind.ELEMENTWISE ? elementwiseSupported.test(op) : LOWERINGS.containsKey(op);
+      if (!ok) {
+        throw new UnsupportedOperationException("entry point " + ep.name() + ": no kernel for op "
+            + op + " (node " + n.name() + ")");
+      }
+    }
+    List<String> symbols = symbols();
+    // Slots: inputs, variables, results.
+    for (Node in : ep.inputs()) {
+      Buffer b = new Buffer(nextId++, in, Buffer.Kind.INPUT, slots.size());
+      slots.add(b);
+      buffers.put(in, b);
+    }
+    for (Node p : model.params()) {
+      Buffer b = new Buffer(nextId++, p, Buffer.Kind.PARAM, slots.size());
+      slots.add(b);
+      buffers.put(p, b);
+    }
+    for (Node s : ep.schedule()) {
+      if (s.op().name().equals("Variable") && !buffers.containsKey(s)) {
+        // The schedule may hold an equal variable node of a rebuilt graph: match by id.
+        for (Node p : model.params()) {
+          if (p.id() == s.id()) {
+            buffers.put(s, buffers.get(p));
+          }
+        }
+      }
+    }
+    List<Node> results = results(ep);
+    Map<Node, Node> owner = owners();
+    List<Buffer> resultBuffers = new ArrayList<>();
+    List<Integer> copies = new ArrayList<>();
+    for (int r = 0; r < results.size(); r++) {
+      Node res = results.get(r);
+      Buffer b = new Buffer(nextId++, res, Buffer.Kind.RESULT, slots.size());
+      slots.add(b);
+      resultBuffers.add(b);
+      Node o = owner.get(res);
+      if (o != null && o.op().kind() != OpKind.SOURCE && !resultSlot.containsKey(o)) {
+        resultSlot.put(o, r);
+        buffers.put(o, new Buffer(b.id(), o, Buffer.Kind.RESULT, b.slot()));
+      } else {
+        copies.add(r);
+      }
+    }
+    Map<Node, Node> groupOf = Fusion.plan(ep.schedule(), results);
+    List<Kernel> steps = new ArrayList<>();
+    for (Node n : ep.schedule()) {
+      if (n.op().kind() == OpKind.SOURCE) {
+        continue;
+      }
+      if (n.op().kind() == OpKind.ELEMENTWISE) {
+        if (groupOf.get(n) == n) {
+          steps.add(group(n, groupOf));
+        }
+        continue;
+      }
+      steps.add(LOWERINGS.get(n.op().name()).lower(this, n));
+    }
+    for (int r : copies) {
+      Node res = results.get(r);
+      steps.add(new Kernel.Copy(res, resultBuffers.get(r), buffer(res)));
+    }
+    return new KernelProgram(ep, slots, symbols, steps, temps, constants);
+  }
+
+  /** Symbols in order of first appearance in the inputs' shapes; every scheduled one must be bound. */
+  private List<String> symbols() {
+    Set<String> bound = new LinkedHashSet<>();
+    for (Node in : ep.inputs()) {
+      for (Dim d : in.shape().dims()) {
+        if (!d.isStatic()) {
+          bound.add(d.symbol());
+        }
+      }
+    }
+    for (Node n : ep.schedule()) {
+      for (Dim d : n.shape().dims()) {
+        if (!d.isStatic() && !bound.contains(d.symbol())) {
+          throw new IllegalStateException("entry point " + ep.name() + ": node " + n.name()
+              + " has the dimension " + d.symbol() + ", which none of its inputs binds");
+        }
+      }
+    }
+    return new ArrayList<>(bound);
+  }
+
+  /** The node whose buffer holds each node's value (itself, or a view's source). */
+  private Map<Node, Node> owners() {
+    Map<Node, Node> owner = new HashMap<>();
+    for (Node n : ep.schedule()) {
+      String op = n.op().name();
+      owner.put(n, op.equals("Reshape") || op.equals("ControlDependency")
+          ? owner.getOrDefault(n.input(0), n.input(0)) : n);
+    }
+    return owner;
+  }
+
+  /** The buffer holding {@code n}'s value, created (TEMP or CONST) on first use. */
+  Buffer buffer(Node n) {
+    Buffer b = buffers.get(n);
+    if (b != null) {
+      return b;
+    }
+    String op = n.op().name();
+    if (op.equals("Reshape") || op.equals("ControlDependency")) {
+      b = buffer(n.input(0));
+    } else if (op.equals("Const")) {
+      b = new Buffer(nextId++, n, Buffer.Kind.CONST, -1);
+      constants.add(b);
+    } else if (n.op().kind() == OpKind.SOURCE) {
+      throw new IllegalStateException("entry point " + ep.name() + " reads " + n.name()
+          + " but does not list it among its inputs");
+    } else {
+      b = new Buffer(nextId++, n, Buffer.Kind.TEMP, -1);
+      temps.add(b);
+    }
+    buffers.put(n, b);
+    return b;
+  }
+
+  // ---- elementwise groups ---------------------------------------------------------------------
+
+  private Kernel group(Node root, Map<Node, Node> groupOf) {
+    List<Node> members = new ArrayList<>();
+    for (Node n : ep.schedule()) {
+      if (groupOf.get(n) == root) {
+        members.add(n);
+      }
+    }
+    List<Dim> domain = root.shape().dims();
+    Set<Node> inGroup = new HashSet<>(members);
+    List<Kernel.Let> body = new ArrayList<>();
+    for (Node m : members) {
+      List<ScalarExpr> args = new ArrayList<>();
+      for (Node in : m.inputs()) {
+        args.add(inGroup.contains(in) ? new ScalarExpr.Ref(in) : leaf(in, domain));
+      }
+      body.add(new Kernel.Let(m, new ScalarExpr.Apply(m, args)));
+    }
+    return new Kernel.Map(members, buffer(root), domain, body);
+  }
+
+  /** A group's operand read at the output coordinates: a literal for a scalar constant. */
+  private ScalarExpr leaf(Node n, List<Dim> domain) {
+    if (n.op().name().equals("Const")) {
+      double[] values = n.attrs().getDoubles("values");
+      if (values.length == 1) {
+        return new ScalarExpr.Literal(n.type().dtype(), values[0]);
+      }
+    }
+    return new ScalarExpr.Load(buffer(n), broadcastStrides(n.shape().dims(), domain));
+  }
+
+  /**
+   * Per-axis strides of an operand broadcast to {@code domain} (numpy rules: aligned right, size-1
+   * axes repeat): zero along broadcast axes.
+   */
+  static List<Size> broadcastStrides(List<Dim> operand, List<Dim> domain) {
+    int offset = domain.size() - operand.size();
+    List<Size> strides = new ArrayList<>();
+    for (int d = 0; d < domain.size(); d++) {
+      int od = d - offset;
+      if (od < 0 || isOne(operand.get(od))) {
+        strides.add(Size.ZERO);
+      } else {
+        strides.add(Size.of(operand.subList(od + 1, operand.size())));
+      }
+    }
+    return strides;
+  }
+
+  static boolean isOne(Dim d) {
+    return d.isStatic() && d.size() == 1;
+  }
+
+  // ---- other ops ------------------------------------------------------------------------------
+
+  private Kernel matmul(Node n) {
+    Node a = n.input(0);
+    boolean ta = n.attrs().getBool("transposeA");
+    boolean tb = n.attrs().getBool("transposeB");
+    return new Kernel.MatMul(n, buffer(n), buffer(a), buffer(n.input(1)), n.shape().dim(0),
+        n.shape().dim(1), a.shape().dim(ta ? 0 : 1), ta, tb);
+  }
+
+  private Kernel reduction(Node n) {
+    Node x = n.input(0);
+    int rank = x.shape().rank();
+    int[] axes = n.attrs().getInts("axes");
+    boolean keep = n.attrs().has("keepDims") && n.attrs().getBool("keepDims");
+    boolean[] reduced = new boolean[rank];
+    if (axes.length == 0) {
+      Arrays.fill(reduced, true);
+    }
+    for (int a : axes) {
+      reduced[a < 0 ? a + rank : a] = true;
+    }
+    int[] outAxis = new int[rank];
+    int kept = 0;
+    for (int d = 0; d < rank; d++) {
+      outAxis[d] = reduced[d] ? -1 : keep ? d : kept;
+      kept += reduced[d] ? 0 : 1;
+    }
+    Kernel.Fold fold = switch (n.op().name()) {
+      case "ReduceSum" -> Kernel.Fold.SUM;
+      case "ReduceMean" -> Kernel.Fold.MEAN;
+      case "ReduceMax" -> Kernel.Fold.MAX;
+      case "ReduceMin" -> Kernel.Fold.MIN;
+      default -> Kernel.Fold.PROD;
+    };
+    return new Kernel.Reduce(n, buffer(n), buffer(x), outAxis, fold);
+  }
+
+  /** x summed over the axes broadcasting stretched to reach it from the node's shape. */
+  private Kernel sumToShape(Node n) {
+    Node x = n.input(0);
+    List<Dim> like = n.shape().dims();
+    int rank = x.shape().rank();
+    int offset = rank - like.size();
+    int[] outAxis = new int[rank];
+    for (int d = 0; d < rank; d++) {
+      int l = d - offset;
+      outAxis[d] = l < 0 || (isOne(like.get(l)) && !isOne(x.shape().dim(d))) ? -1 : l;
+    }
+    return new Kernel.Reduce(n, buffer(n), buffer(x), outAxis, Kernel.Fold.SUM);
+  }
+
+  private Kernel argExtremum(Node n, boolean min) {
+    Node x = n.input(0);
+    List<Dim> dims = x.shape().dims();
+    int axis = n.attrs().getInt("axis");
+    axis = axis < 0 ? axis + dims.size() : axis;
+    return new Kernel.ArgExtremum(n, buffer(n), buffer(x), Size.of(dims.subList(0, axis)),
+        dims.get(axis), Size.of(dims.subList(axis + 1, dims.size())), min);
+  }
+
+  private Kernel softmax(Node n, boolean log) {
+    Node x = n.input(0);
+    List<Dim> dims = x.shape().dims();
+    return new Kernel.Softmax(n, buffer(n), buffer(x), Size.of(dims.subList(0, dims.size() - 1)),
+        dims.getLast(), log);
+  }
+
+  private Kernel softmaxCrossEntropy(Node n) {
+    Node labels = n.input(0);
+    Node logits = n.input(1);
+    List<Dim> dims = logits.shape().dims();
+    return new Kernel.SoftmaxCrossEntropy(n, buffer(n), buffer(labels), buffer(logits),
+        Size.of(dims.subList(0, dims.size() - 1)), dims.getLast());
+  }
+
+  /** A copy loop over the target shape reading x with zero strides along the new axes. */
+  private Kernel broadcastLike(Node n) {
+    Node x = n.input(0);
+    List<Dim> target = n.shape().dims();
+    List<Dim> expanded = new ArrayList<>(x.shape().dims());
+    int[] axes = n.attrs().getInts("axes");
+    int[] normalized = new int[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      normalized[i] = axes[i] < 0 ? axes[i] + target.size() : axes[i];
+    }
+    Arrays.sort(normalized);
+    for (int a : normalized) {
+      expanded.add(a, Dim.of(1));
+    }
+    return copyLoop(n, new ScalarExpr.Load(buffer(x), broadcastStrides(expanded, target)));
+  }
+
+  /** Output axis i reads input axis perm[i]. */
+  private Kernel transpose(Node n) {
+    Node x = n.input(0);
+    int[] perm = n.attrs().getInts("perm");
+    List<Dim> in = x.shape().dims();
+    List<Size> strides = new ArrayList<>();
+    for (int p : perm) {
+      strides.add(Size.of(in.subList(p + 1, in.size())));
+    }
+    return copyLoop(n, new ScalarExpr.Load(buffer(x), strides));
+  }
+
+  private Kernel copyLoop(Node n, ScalarExpr.Load load) {
+    return new Kernel.Map(List.of(n), buffer(n), n.shape().dims(), List.of(new Kernel.Let(n, load)));
+  }
+
+  private Kernel elementCount(Node n) {
+    List<Dim> dims = n.input(0).shape().dims();
+    int[] axes = n.attrs().getInts("axes");
+    List<Dim> counted = new ArrayList<>();
+    for (int d = 0; d < dims.size(); d++) {
+      boolean take = axes.length == 0;
+      for (int a : axes) {
+        take |= (a < 0 ? a + dims.size() : a) == d;
+      }
+      if (take) {
+        counted.add(dims.get(d));
+      }
+    }
+    return new Kernel.Map(List.of(n), buffer(n), List.of(),
+        List.of(new Kernel.Let(n, new ScalarExpr.Extent(n.type().dtype(), Size.of(counted)))));
+  }
+}

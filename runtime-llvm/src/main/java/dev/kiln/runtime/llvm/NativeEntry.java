@@ -1,0 +1,191 @@
+package dev.kiln.runtime.llvm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.kiln.dsl.DType;
+import dev.kiln.runtime.NDArray;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * One generated entry point and the calling convention every one of them uses:
+ *
+ * <pre>{@code void @<symbol>(ptr %buffers, ptr %sizes)}</pre>
+ *
+ * <ul>
+ *   <li>{@code buffers} points to an array of {@code ptr}, one per tensor argument, in this order:
+ *       the entry point's inputs ({@code EntryPoint.inputs} order), then every model variable
+ *       ({@code CompiledModel.params} order), then the outputs (the output node, then for a TRAIN
+ *       entry each gradient in param order). Each points to the tensor's dense row-major data.
+ *   <li>{@code sizes} points to an array of {@code i64}: the run-time value of each symbolic
+ *       dimension, in order of first appearance in the inputs' shapes (never null: at least one
+ *       slot even when there are none).
+ * </ul>
+ *
+ * Element types in memory: f32 {@code float}, f64 {@code double}, i32 {@code i32}, i64 {@code i64},
+ * bool/i8/u8 {@code i8} (bool is 0 or 1), i16/f16/bf16 {@code i16} (raw bits) — see
+ * {@link #llvmType}. Buffers are 64-byte aligned. Inputs and params are read-only to the kernel;
+ * it writes outputs completely (they are not zeroed beforehand).
+ *
+ * <p>Cost of {@link #call}: each input and param is copied from its Java array into native memory
+ * and each output copied back, one bulk {@code MemorySegment.copy} each (memory speed, ~60 GB/s
+ * here; bool goes element by element). Native buffers are kept per argument slot and reused
+ * across calls while they are big enough, so a steady-state call allocates nothing. For large
+ * params this copy can dominate a small step; the zero-copy path is {@link #invoke}, which takes
+ * a caller-built pointer array over memory the caller owns (e.g. params kept resident in native
+ * memory, or a future NDArray backed by a {@code MemorySegment}): nothing here needs to change.
+ * Heap arrays cannot be passed directly: the pointers sit inside a native array, and FFM pins
+ * heap memory only for direct arguments of a {@code critical} call, which may not call back into
+ * Java as {@code kiln_parallel_for} does.
+ */
+public final class NativeEntry {
+  /** {@code void(ptr buffers, ptr sizes)}. */
+  public static final FunctionDescriptor SIGNATURE = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
+  /** Alignment of every native buffer {@link #call} allocates: one AVX-512 vector. */
+  public static final long ALIGNMENT = 64;
+
+  private final JitModule module;
+  private final String symbol;
+  private final MemorySegment address;
+  private final MethodHandle handle;
+  private MemorySegment[] slots = new MemorySegment[0]; // reused argument buffers, guarded by this
+  private MemorySegment pointers = MemorySegment.NULL;
+  private MemorySegment sizeArray = MemorySegment.NULL;
+
+  NativeEntry(JitModule module, String symbol, MemorySegment address) {
+    this.module = module;
+    this.symbol = symbol;
+    this.address = address;
+    this.handle = Linker.nativeLinker().downcallHandle(address, SIGNATURE);
+  }
+
+  public String symbol() {
+    return symbol;
+  }
+
+  public MemorySegment address() {
+    return address;
+  }
+
+  /** The LLVM IR type of one element of a tensor of this dtype, as the convention lays it out. */
+  public static String llvmType(DType dtype) {
+    return switch (dtype) {
+      case F32 -> "float";
+      case F64 -> "double";
+      case I32 -> "i32";
+      case I64 -> "i64";
+      case BOOL, I8, U8 -> "i8";
+      case I16, F16, BF16 -> "i16";
+    };
+  }
+
+  /**
+   * Copies {@code inputs} and {@code params} into native buffers, runs the entry point, and copies
+   * the results into {@code outputs}, which the caller allocates with their final shapes.
+   * Calls on one entry are serialised (they share the reused buffers).
+   *
+   * @param sizes the symbolic dimensions' run-time values, in order of first appearance
+   */
+  public synchronized void call(NDArray[] inputs, NDArray[] params, NDArray[] outputs, long... sizes) {
+    int n = inputs.length + params.length + outputs.length;
+    if (slots.length != n) {
+      slots = new MemorySegment[n];
+      pointers = Arena.ofAuto().allocate(ADDRESS, Math.max(1, n));
+    }
+    if (sizeArray.byteSize() < 8L * Math.max(1, sizes.length)) {
+      sizeArray = Arena.ofAuto().allocate(JAVA_LONG, Math.max(1, sizes.length));
+    }
+    MemorySegment.copy(sizes, 0, sizeArray, JAVA_LONG, 0, sizes.length);
+    int slot = 0;
+    for (NDArray a : inputs) {
+      copyIn(a, buffer(slot++, a));
+    }
+    for (NDArray a : params) {
+      copyIn(a, buffer(slot++, a));
+    }
+    for (NDArray a : outputs) {
+      buffer(slot++, a);
+    }
+    invoke(pointers, sizeArray);
+    slot = inputs.length + params.length;
+    for (NDArray a : outputs) {
+      copyOut(slots[slot++], a);
+    }
+  }
+
+  /**
+   * Calls the entry point on native memory the caller laid out per the convention: no copies.
+   * The memory must stay valid for the call.
+   */
+  public void invoke(MemorySegment buffers, MemorySegment sizes) {
+    if (module.isClosed()) {
+      throw new IllegalStateException("native entry point " + symbol + " belongs to closed LLVM module '"
+          + module.name() + "'");
+    }
+    try {
+      handle.invokeExact(buffers, sizes);
+    } catch (Throwable t) {
+      throw new LlvmException("calling native entry point " + symbol + " failed: " + t, t);
+    }
+    ParallelFor.rethrowFailure(symbol);
+  }
+
+  /** The reusable native buffer of a slot, grown when {@code a} needs more, and recorded in the pointer array. */
+  private MemorySegment buffer(int slot, NDArray a) {
+    long bytes = Math.max(1L, (long) a.size() * a.dtype().byteSize());
+    MemorySegment s = slots[slot];
+    if (s == null || s.byteSize() < bytes) {
+      s = Arena.ofAuto().allocate(bytes, ALIGNMENT); // freed by the GC once replaced
+      slots[slot] = s;
+    }
+    pointers.setAtIndex(ADDRESS, slot, s);
+    return s;
+  }
+
+  private static void copyIn(NDArray a, MemorySegment dst) {
+    Object src = a.storage();
+    int n = a.size();
+    if (a.dtype() == DType.BOOL) {
+      boolean[] b = (boolean[]) src;
+      for (int i = 0; i < n; i++) {
+        dst.set(JAVA_BYTE, i, b[i] ? (byte) 1 : 0);
+      }
+    } else {
+      MemorySegment.copy(src, 0, dst, layout(a.dtype()), 0, n);
+    }
+  }
+
+  private static void copyOut(MemorySegment src, NDArray a) {
+    Object dst = a.storage();
+    int n = a.size();
+    if (a.dtype() == DType.BOOL) {
+      boolean[] b = (boolean[]) dst;
+      for (int i = 0; i < n; i++) {
+        b[i] = src.get(JAVA_BYTE, i) != 0;
+      }
+    } else {
+      MemorySegment.copy(src, layout(a.dtype()), 0, dst, 0, n);
+    }
+  }
+
+  private static ValueLayout layout(DType dtype) {
+    return switch (dtype) {
+      case F32 -> JAVA_FLOAT;
+      case F64 -> JAVA_DOUBLE;
+      case I32 -> JAVA_INT;
+      case I64 -> JAVA_LONG;
+      case BOOL, I8, U8 -> JAVA_BYTE;
+      case I16, F16, BF16 -> JAVA_SHORT;
+    };
+  }
+}
