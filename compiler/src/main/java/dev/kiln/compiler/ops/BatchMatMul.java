@@ -67,19 +67,7 @@ final class BatchMatMul implements OpDef {
   /** The same four cases as {@link MatMul}, batch by batch. */
   @Override
   public List<Node> gradient(GraphBuilder b, Node node, Node dOut) {
-    Node x = node.input(0);
-    Node y = node.input(1);
-    boolean ta = node.attrs().getBool("transposeA");
-    boolean tb = node.attrs().getBool("transposeB");
-    if (!ta && !tb) {
-      return List.of(Emit.matmul(b, dOut, y, false, true), Emit.matmul(b, x, dOut, true, false));
-    } else if (ta && !tb) {
-      return List.of(Emit.matmul(b, y, dOut, false, true), Emit.matmul(b, x, dOut, false, false));
-    } else if (!ta) {
-      return List.of(Emit.matmul(b, dOut, y, false, false), Emit.matmul(b, dOut, x, true, false));
-    } else {
-      return List.of(Emit.matmul(b, y, dOut, true, true), Emit.matmul(b, dOut, x, true, true));
-    }
+    return MatMul.gradients(b, node, dOut);
   }
 
   @Override

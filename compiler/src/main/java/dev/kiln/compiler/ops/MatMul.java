@@ -57,6 +57,14 @@ final class MatMul implements OpDef {
 
   @Override
   public List<Node> gradient(GraphBuilder b, Node node, Node dOut) {
+    return gradients(b, node, dOut);
+  }
+
+  /**
+   * The four transpose cases of {@code op(a) × op(b)}; {@link Emit#matmul} picks the batched op
+   * for rank ≥ 3, so the same rule serves {@link BatchMatMul} batch by batch.
+   */
+  static List<Node> gradients(GraphBuilder b, Node node, Node dOut) {
     Node x = node.input(0);
     Node y = node.input(1);
     boolean ta = node.attrs().getBool("transposeA");
