@@ -1,9 +1,11 @@
 package demo;
 
 import dev.kiln.dsl.DType;
+import dev.kiln.runtime.Backend;
 import dev.kiln.runtime.Initializers;
 import dev.kiln.runtime.ModelState;
 import dev.kiln.runtime.NDArray;
+import dev.kiln.runtime.NativeCode;
 import dev.kiln.runtime.Optimizer;
 import dev.kiln.runtime.OptimizerState;
 import dev.kiln.runtime.Optimizers;
@@ -26,6 +28,11 @@ public final class LinearCompiled {
   private final ModelState state;
 
   /**
+   * The native code of the LLVM backend (Linear.ll), or null on the Java backend.
+   */
+  private final NativeCode.Module nativeCode;
+
+  /**
    * w: Variable(){dtype=f32, init=zeros, initArgs=[], name=w, shape=[4, 3], trainable=true} -> f32[4, 3]  (from Linear.java:8: variable(zeros(), 4, 3))
    */
   private final NDArray w;
@@ -35,29 +42,46 @@ public final class LinearCompiled {
    */
   private final NDArray b;
 
-  private LinearCompiled(ModelState state) {
+  private LinearCompiled(ModelState state, NativeCode.Module nativeCode) {
     this.state = state;
+    this.nativeCode = nativeCode;
     this.w = state.get("w");
     this.b = state.get("b");
   }
 
   /**
-   * A new instance of the model, its variables initialized from {@code seed}.
+   * A new instance of the model on the Java backend, its variables initialized from {@code seed}.
    */
   public static LinearCompiled create(long seed) {
+    return create(seed, Backend.JAVA);
+  }
+
+  /**
+   * A new instance of the model, its variables initialized from {@code seed}, running on {@code backend}
+   * (resolved once: {@code AUTO} takes LLVM when {@code kiln-runtime-llvm} loads).
+   *
+   * @throws IllegalStateException if {@code LLVM} was asked for and cannot run this model
+   */
+  public static LinearCompiled create(long seed, Backend backend) {
     ModelState state = new ModelState("Linear");
     SplittableRandom rng = new SplittableRandom(seed);
     NDArray w = state.add("w", DType.F32, 4, 3);
     Initializers.fill(w, "zeros", new double[] {}, rng);
     NDArray b = state.add("b", DType.F32, 3);
     Initializers.fill(b, "constant", new double[] {0.5}, rng);
-    return new LinearCompiled(state);
+    NativeCode.Module nativeCode = backend.resolve() == Backend.LLVM
+        ? NativeCode.load(LinearCompiled.class, "Linear.ll")
+        : null;
+    return new LinearCompiled(state, nativeCode);
   }
 
   /**
    * Computes {@code predict}: f32[batch, 3].
    */
   public NDArray predict(NDArray x) {
+    if (nativeCode != null) {
+      return predictFetchNative(x)[0];
+    }
     ShapeCheck check = new ShapeCheck("predict");
     check.check("x", x, DType.F32, "batch", 4);
     int batch = check.symbol("batch");
@@ -78,6 +102,9 @@ public final class LinearCompiled {
    * Computes {@code loss}: f32[].
    */
   public float loss(NDArray x, NDArray y) {
+    if (nativeCode != null) {
+      return lossFetchNative(x, y)[0].floats()[0];
+    }
     ShapeCheck check = new ShapeCheck("loss");
     check.check("x", x, DType.F32, "batch", 4);
     check.check("y", y, DType.F32, "batch", 3);
@@ -100,6 +127,52 @@ public final class LinearCompiled {
     float[] loss_ReduceMean = reduceMean_loss_ReduceMean(loss_Square, batch);
 
     return loss_ReduceMean[0];
+  }
+
+  /**
+   * Runs {@code predict} (fetch) through the native entry point {@code kiln_Linear_predict_fetch} of Linear.ll:
+   * returns the output.
+   */
+  private NDArray[] predictFetchNative(NDArray x) {
+    ShapeCheck check = new ShapeCheck("predict");
+    check.check("x", x, DType.F32, "batch", 4);
+    int batch = check.symbol("batch");
+    NDArray[] results = {
+        NDArray.zeros(DType.F32, batch, 3)};
+    nativeCode.entry("kiln_Linear_predict_fetch").call(new NDArray[] {x}, new NDArray[] {w, b}, results, batch);
+    return results;
+  }
+
+  /**
+   * Runs {@code loss} (fetch) through the native entry point {@code kiln_Linear_loss_fetch} of Linear.ll:
+   * returns the output.
+   */
+  private NDArray[] lossFetchNative(NDArray x, NDArray y) {
+    ShapeCheck check = new ShapeCheck("loss");
+    check.check("x", x, DType.F32, "batch", 4);
+    check.check("y", y, DType.F32, "batch", 3);
+    int batch = check.symbol("batch");
+    NDArray[] results = {
+        NDArray.zeros(DType.F32)};
+    nativeCode.entry("kiln_Linear_loss_fetch").call(new NDArray[] {x, y}, new NDArray[] {w, b}, results, batch);
+    return results;
+  }
+
+  /**
+   * Runs {@code loss} (train) through the native entry point {@code kiln_Linear_loss_train} of Linear.ll:
+   * returns the output, then the gradients.
+   */
+  private NDArray[] lossTrainNative(NDArray x, NDArray y) {
+    ShapeCheck check = new ShapeCheck("loss");
+    check.check("x", x, DType.F32, "batch", 4);
+    check.check("y", y, DType.F32, "batch", 3);
+    int batch = check.symbol("batch");
+    NDArray[] results = {
+        NDArray.zeros(DType.F32),
+        NDArray.zeros(DType.F32, 4, 3),
+        NDArray.zeros(DType.F32, 3)};
+    nativeCode.entry("kiln_Linear_loss_train").call(new NDArray[] {x, y}, new NDArray[] {w, b}, results, batch);
+    return results;
   }
 
   /**
@@ -351,6 +424,17 @@ public final class LinearCompiled {
      * trainable variable. Returns the loss before the update.
      */
     public float step(NDArray x, NDArray y) {
+      if (nativeCode != null) {
+        NDArray[] nativeResults = lossTrainNative(x, y);
+        switch (optimizer) {
+          case Optimizers.Sgd optimizerRule -> updateSgd(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+          case Optimizers.Momentum optimizerRule -> updateMomentum(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+          case Optimizers.Adam optimizerRule -> updateAdam(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+          case Optimizers.RmsProp optimizerRule -> updateRmsProp(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+          default -> optimizerState.step(List.of(w, b), List.of(nativeResults[1], nativeResults[2]));
+        }
+        return nativeResults[0].floats()[0];
+      }
       ShapeCheck check = new ShapeCheck("LossTrainer.step");
       check.check("x", x, DType.F32, "batch", 4);
       check.check("y", y, DType.F32, "batch", 3);

@@ -3,6 +3,7 @@ package dev.kiln.processor;
 import com.google.auto.service.AutoService;
 import com.sun.source.util.Trees;
 import dev.kiln.codegen.java.JavaBackend;
+import dev.kiln.codegen.llvm.LlvmBackend;
 import dev.kiln.compiler.ir.ShapeError;
 import dev.kiln.compiler.model.CompiledModel;
 import dev.kiln.compiler.model.EntryPoint;
@@ -127,6 +128,7 @@ public final class KilnProcessor extends AbstractProcessor {
           simple + ".graph.json", GraphExport.json(compiled)), model);
       writer.writeReadableResource(new GeneratedFile(GeneratedFile.Kind.RESOURCE, pkg,
           simple + ".graph.dot", GraphExport.dot(compiled)), model);
+      writeLlvm(compiled, model);
       diagnostics.note(model, report(compilation, files, System.nanoTime() - start));
     } catch (IOException e) {
       diagnostics.error(model, "Kiln could not write the files generated for model "
@@ -139,6 +141,23 @@ public final class KilnProcessor extends AbstractProcessor {
         e.printStackTrace(new PrintWriter(trace));
         diagnostics.note(model, trace.toString());
       }
+    }
+  }
+
+  /**
+   * The LLVM backend's {@code <Model>.ll} beside the class, which {@code create(seed, Backend.LLVM)}
+   * loads, when that backend covers every op of the model; otherwise a note naming the ops that
+   * keep it on the Java backend.
+   */
+  private void writeLlvm(CompiledModel compiled, TypeElement model) throws IOException {
+    Set<String> missing = LlvmBackend.missingOps(compiled);
+    if (missing.isEmpty()) {
+      for (GeneratedFile f : LlvmBackend.generate(compiled)) {
+        writer.writeReadableResource(f, model);
+      }
+    } else {
+      diagnostics.note(model, "Kiln: " + model.getSimpleName() + " runs on the Java backend only: the LLVM"
+          + " backend has no kernel for " + String.join(", ", missing));
     }
   }
 

@@ -64,6 +64,8 @@ public final class JavaBackend {
     final CompiledModel model;
     final String className;
     final KernelMethod.Symbols symbols;
+    /** Why the LLVM backend cannot run this model (a clause), or null when it covers every op. */
+    final String nativeUnsupported;
     private final Map<Node, String> paramFields = new LinkedHashMap<>();
     /** By node (identity): nodes of control-flow regions have ids of their own graphs. */
     private final Map<Node, String> constantFields = new LinkedHashMap<>();
@@ -76,6 +78,7 @@ public final class JavaBackend {
     ClassContext(CompiledModel model) {
       this.model = model;
       this.className = model.simpleName() + "Compiled";
+      this.nativeUnsupported = NativeCallWriter.unsupported(model);
       for (Node in : model.inputs()) {
         inputNames.add(EntryWriter.inputName(in));
       }
@@ -93,7 +96,7 @@ public final class JavaBackend {
       NameAllocator fields = new NameAllocator();
       fields.newName("state", "state");
       fields.newName("optimizerState", "optimizerState");
-      for (String r : List.of("rng", "seed", "optimizer", "file", "check")) {
+      for (String r : List.of("rng", "seed", "optimizer", "file", "check", "nativeCode", "backend")) {
         fields.newName(r, r);
       }
       for (String r : TrainerWriter.FIELDS) {
@@ -126,6 +129,7 @@ public final class JavaBackend {
       r.add("state");
       r.add("optimizerState");
       r.add("check");
+      r.add("nativeCode");
       r.addAll(constantFields.values());
       return r;
     }
@@ -259,6 +263,13 @@ public final class JavaBackend {
               model.packageName().isEmpty() ? model.simpleName()
                   : model.packageName() + "." + model.simpleName());
       t.addField(FieldSpec.builder(MODEL_STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
+      t.addField(FieldSpec.builder(NativeCallWriter.NATIVE_CODE.nestedClass("Module"), "nativeCode",
+              Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc(nativeUnsupported == null
+              ? "The native code of the LLVM backend ($L.ll), or null on the Java backend.\n"
+              : "Always null: $L, so this model runs on the Java backend.\n",
+              nativeUnsupported == null ? model.simpleName() : nativeUnsupported)
+          .build());
       if (usesGenerator()) {
         t.addField(FieldSpec.builder(SplittableRandom.class, "rng", Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("The generator random ops draw from (dropout masks, random tensors); not"
@@ -269,6 +280,14 @@ public final class JavaBackend {
             .addJavadoc("$L\n", EntryWriter.describe(p)).build());
       }
       t.addMethod(constructor());
+      t.addMethod(MethodSpec.methodBuilder("create")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .addJavadoc("A new instance of the model on the Java backend, its variables initialized from"
+              + " {@code seed}.\n")
+          .addParameter(TypeName.LONG, "seed")
+          .returns(self)
+          .addStatement("return create(seed, $T.JAVA)", NativeCallWriter.BACKEND)
+          .build());
       t.addMethod(create(self));
 
       List<EntryPoint> trains = model.entryPoints().stream()
@@ -290,6 +309,11 @@ public final class JavaBackend {
       for (EntryPoint ep : model.entryPoints()) {
         if (ep.kind() == EntryPoint.Kind.FETCH) {
           t.addMethod(fetch(ep));
+        }
+      }
+      if (nativeUnsupported == null) {
+        for (EntryPoint ep : model.entryPoints()) {
+          t.addMethod(NativeCallWriter.method(this, ep, inputParams(ep)));
         }
       }
       for (EntryPoint ep : trains) {
@@ -357,6 +381,8 @@ public final class JavaBackend {
       if (usesGenerator()) {
         m.addParameter(SplittableRandom.class, "rng").addStatement("this.rng = rng");
       }
+      m.addParameter(NativeCallWriter.NATIVE_CODE.nestedClass("Module"), "nativeCode")
+          .addStatement("this.nativeCode = nativeCode");
       for (Node p : model.params()) {
         m.addStatement("this.$L = state.get($S)", paramFields.get(p), p.attrs().<String>get("name"));
       }
@@ -366,8 +392,12 @@ public final class JavaBackend {
     private MethodSpec create(ClassName self) {
       MethodSpec.Builder m = MethodSpec.methodBuilder("create")
           .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-          .addJavadoc("A new instance of the model, its variables initialized from {@code seed}.\n")
+          .addJavadoc("A new instance of the model, its variables initialized from {@code seed}, running on"
+              + " {@code backend}\n(resolved once: {@code AUTO} takes LLVM when {@code kiln-runtime-llvm}"
+              + " loads$L).\n\n@throws IllegalStateException if {@code LLVM} was asked for and cannot run"
+              + " this model\n", nativeUnsupported == null ? "" : "; this model always runs on Java")
           .addParameter(TypeName.LONG, "seed")
+          .addParameter(NativeCallWriter.BACKEND, "backend")
           .returns(self)
           .addStatement("$T state = new $T($S)", MODEL_STATE, MODEL_STATE, model.simpleName())
           .addStatement("$T rng = new $T(seed)", SplittableRandom.class, SplittableRandom.class);
@@ -390,13 +420,32 @@ public final class JavaBackend {
         m.addStatement("$T.fill($L, $S, $L}, rng)", INITIALIZERS, local,
             p.attrs().has("init") ? p.attrs().<String>get("init") : "zeros", argList.build());
       }
+      m.addCode(nativeCodeOf(self));
       if (usesGenerator()) {
         m.addComment("Random ops (dropout, random tensors) draw from a stream of their own, split from")
             .addComment("the seed's: reproducible, and independent of the initializers' draws.")
-            .addStatement("return new $T(state, new $T(seed).split())", self, SplittableRandom.class);
+            .addStatement("return new $T(state, new $T(seed).split(), nativeCode)", self, SplittableRandom.class);
         return m.build();
       }
-      return m.addStatement("return new $T(state)", self).build();
+      return m.addStatement("return new $T(state, nativeCode)", self).build();
+    }
+
+    /** Declares {@code nativeCode}: the loaded LLVM module when the backend resolves to LLVM, else null. */
+    private CodeBlock nativeCodeOf(ClassName self) {
+      ClassName module = NativeCallWriter.NATIVE_CODE.nestedClass("Module");
+      ClassName backend = NativeCallWriter.BACKEND;
+      CodeBlock.Builder c = CodeBlock.builder();
+      if (nativeUnsupported != null) {
+        return c.add("// $L: LLVM cannot run it, and AUTO keeps it on Java.\n", upperFirst(nativeUnsupported))
+            .beginControlFlow("if (backend == $T.LLVM)", backend)
+            .addStatement("throw new $T($S)", IllegalStateException.class, "the LLVM backend cannot run "
+                + model.simpleName() + ": " + nativeUnsupported + "; create it with Backend.JAVA or AUTO")
+            .endControlFlow()
+            .addStatement("$T nativeCode = null", module)
+            .build();
+      }
+      return c.addStatement("$T nativeCode = backend.resolve() == $T.LLVM\n? $T.load($T.class, $S)\n: null",
+          module, backend, NativeCallWriter.NATIVE_CODE, self, model.simpleName() + ".ll").build();
     }
 
     private List<ParameterSpec> inputParams(EntryPoint ep) {
@@ -420,8 +469,21 @@ public final class JavaBackend {
       MethodSpec.Builder m = MethodSpec.methodBuilder(ep.name())
           .addModifiers(Modifier.PUBLIC)
           .addJavadoc("Computes {@code $L}: $L.\n", ep.name(), out.type())
-          .addParameters(inputParams(ep))
-          .addCode(body)
+          .addParameters(inputParams(ep));
+      if (nativeUnsupported == null) {
+        CodeBlock.Builder args = CodeBlock.builder();
+        List<ParameterSpec> ps = inputParams(ep);
+        for (int i = 0; i < ps.size(); i++) {
+          args.add(i == 0 ? "$L" : ", $L", ps.get(i).name());
+        }
+        m.beginControlFlow("if (nativeCode != null)")
+            .addStatement(out.shape().rank() == 0 ? "return $L" : "return $L[0]", out.shape().rank() == 0
+                ? NativeCallWriter.scalar(NativeCallWriter.methodName(ep) + "(" + args.build() + ")[0]",
+                    out.type().dtype())
+                : CodeBlock.of("$L($L)", NativeCallWriter.methodName(ep), args.build()))
+            .endControlFlow();
+      }
+      m.addCode(body)
           .addCode("\n");
       if (out.shape().rank() == 0) {
         m.returns(JavaTypes.scalar(out.type().dtype())).addStatement("return $L", w.scalar(out));

@@ -155,8 +155,30 @@ final class TrainerWriter {
         .addJavadoc("One training step on a batch: computes the loss and its gradients, then"
             + " updates every\ntrainable variable. Returns the loss before the update.\n")
         .addParameters(inputs)
-        .returns(JavaTypes.element(loss.type().dtype()))
-        .addCode(body)
+        .returns(JavaTypes.element(loss.type().dtype()));
+    if (cls.nativeUnsupported == null) {
+      // LLVM path: forward and backward run natively; the update below runs in Java on the
+      // gradients it hands back (results: the loss, then one gradient per entry of gradients()).
+      List<Node> order = new ArrayList<>(ep.gradients().values());
+      CodeBlock.Builder args = CodeBlock.builder();
+      for (int i = 0; i < inputs.size(); i++) {
+        args.add(i == 0 ? "$L" : ", $L", inputs.get(i).name());
+      }
+      step.beginControlFlow("if (nativeCode != null)")
+          .addStatement("$T[] nativeResults = $L($L)", JavaBackend.NDARRAY, NativeCallWriter.methodName(ep),
+              args.build());
+      CodeBlock.Builder arrays = CodeBlock.builder();
+      CodeBlock.Builder ndarrays = CodeBlock.builder();
+      for (int i = 0; i < grads.size(); i++) {
+        int slot = 1 + order.indexOf(grads.get(i));
+        arrays.add(i == 0 ? "nativeResults[$L].floats()" : ", nativeResults[$L].floats()", slot);
+        ndarrays.add(i == 0 ? "nativeResults[$L]" : ", nativeResults[$L]", slot);
+      }
+      update(step, compiled, arrays.build(), ndarrays.build());
+      step.addStatement("return $L", NativeCallWriter.scalar("nativeResults[0]", loss.type().dtype()))
+          .endControlFlow();
+    }
+    step.addCode(body)
         .addCode("\n// Update: every gradient is computed before any variable changes.\n");
     CodeBlock.Builder gradArrays = CodeBlock.builder();
     CodeBlock.Builder gradNDArrays = CodeBlock.builder();
@@ -164,19 +186,24 @@ final class TrainerWriter {
       gradArrays.add(i == 0 ? "$L" : ", $L", w.arrayOf(grads.get(i)));
       gradNDArrays.add(i == 0 ? "$L" : ", $L", w.ndarray(grads.get(i)));
     }
+    update(step, compiled, gradArrays.build(), gradNDArrays.build());
+    return step.addStatement("return $L", w.scalar(loss)).build();
+  }
+
+  /** The optimizer's update of every trainable variable from the gradients given two ways. */
+  private void update(MethodSpec.Builder step, boolean compiled, CodeBlock gradArrays, CodeBlock gradNDArrays) {
     if (compiled) {
       step.beginControlFlow("switch (optimizer)");
       for (Rule r : Rule.values()) {
-        step.addStatement("case $T optimizerRule -> $L(optimizerRule, $L)", r.type(), r.method(), gradArrays.build());
+        step.addStatement("case $T optimizerRule -> $L(optimizerRule, $L)", r.type(), r.method(), gradArrays);
       }
       step.addStatement("default -> optimizerState.step($T.of($L), $T.of($L))", List.class, paramList(),
-          List.class, gradNDArrays.build());
+          List.class, gradNDArrays);
       step.endControlFlow();
     } else {
       step.addStatement("optimizerState.step($T.of($L), $T.of($L))", List.class, paramList(),
-          List.class, gradNDArrays.build());
+          List.class, gradNDArrays);
     }
-    return step.addStatement("return $L", w.scalar(loss)).build();
   }
 
   /** One compiled update rule: the same arithmetic as the runtime reference, variable by variable. */

@@ -44,6 +44,24 @@ public final class LlvmBackend {
     return LlvmTable.covered();
   }
 
+  /**
+   * The ops some entry point of {@code model} schedules that this backend has no kernel for
+   * (sorted); empty when {@link #generate} covers the whole model. Facades and the processor use
+   * it to keep such a model on the Java backend.
+   */
+  public static Set<String> missingOps(CompiledModel model) {
+    Set<String> covered = coveredOps();
+    Set<String> missing = new java.util.TreeSet<>();
+    for (EntryPoint ep : model.entryPoints()) {
+      for (dev.kiln.compiler.ir.Node n : ep.schedule()) {
+        if (!covered.contains(n.op().name())) {
+          missing.add(n.op().name());
+        }
+      }
+    }
+    return missing;
+  }
+
   /** The lowered kernels of {@code ep}, as this backend sees them. */
   public static KernelProgram lower(CompiledModel model, EntryPoint ep) {
     return KernelLowering.lower(model, ep, LlvmTable.SCALARS::containsKey);

@@ -1,0 +1,121 @@
+package dev.kiln.codegen.java;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import dev.kiln.codegen.kernel.Buffer;
+import dev.kiln.codegen.kernel.KernelProgram;
+import dev.kiln.codegen.llvm.LlvmBackend;
+import dev.kiln.compiler.ir.Dim;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.model.CompiledModel;
+import dev.kiln.compiler.model.EntryPoint;
+import dev.kiln.dsl.DType;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The facade's LLVM path: for a model the LLVM backend covers whole, each entry point gets a
+ * private method that checks the feeds as the Java path does, allocates the results (the output,
+ * then the gradients) and calls the native entry point of the model's {@code <Model>.ll} through
+ * {@code dev.kiln.runtime.NativeCode}, so generated code never links {@code kiln-runtime-llvm}.
+ * Fetches return the output; trainers apply their optimizer update in Java to the gradients.
+ */
+final class NativeCallWriter {
+  static final ClassName NATIVE_CODE = ClassName.get(JavaBackend.RUNTIME, "NativeCode");
+  static final ClassName BACKEND = ClassName.get(JavaBackend.RUNTIME, "Backend");
+
+  private NativeCallWriter() {}
+
+  /**
+   * Why {@code model} cannot run on the LLVM backend, in a clause ("it has no LLVM kernel for the
+   * ops X, Y"), or null when it can.
+   */
+  static String unsupported(CompiledModel model) {
+    Set<String> missing = LlvmBackend.missingOps(model);
+    if (!missing.isEmpty()) {
+      return "the LLVM backend has no kernel for its op" + (missing.size() == 1 ? " " : "s ")
+          + String.join(", ", missing);
+    }
+    for (EntryPoint ep : model.entryPoints()) {
+      for (Node in : ep.inputs()) {
+        if (EntryWriter.sparseName(in) != null) {
+          return "its sparse input " + in.attrs().<String>get("sparse") + " has no LLVM calling convention yet";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The private method running {@code ep} natively; see {@link #methodName}. */
+  static MethodSpec method(JavaBackend.ClassContext cls, EntryPoint ep, List<ParameterSpec> inputs) {
+    KernelProgram program = LlvmBackend.lower(cls.model, ep);
+    String symbol = LlvmBackend.symbol(cls.model, ep);
+    MethodSpec.Builder m = MethodSpec.methodBuilder(methodName(ep))
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Runs {@code $L} ($L) through the native entry point {@code $L} of $L.ll:\n"
+            + "returns the output$L.\n", ep.name(), ep.kind().name().toLowerCase(Locale.ROOT), symbol,
+            cls.model.simpleName(), ep.gradients().isEmpty() ? "" : ", then the gradients")
+        .addParameters(inputs)
+        .returns(com.palantir.javapoet.ArrayTypeName.of(JavaBackend.NDARRAY));
+    m.addStatement("$T check = new $T($S)", EntryWriter.SHAPE_CHECK, EntryWriter.SHAPE_CHECK, ep.name());
+    Set<String> bound = new HashSet<>();
+    for (Node in : ep.inputs()) {
+      CodeBlock.Builder c = CodeBlock.builder().add("check.check($S, $L, $T.$L", in.attrs().<String>get("name"),
+          EntryWriter.inputName(in), DType.class, in.type().dtype().name());
+      for (Dim d : in.shape().dims()) {
+        c.add(d.isStatic() ? ", $L" : ", $S", d.isStatic() ? d.size() : d.symbol());
+      }
+      m.addStatement(c.add(")").build());
+    }
+    for (String s : program.symbols()) {
+      m.addStatement("int $L = check.symbol($S)", cls.symbols.ident(s), s);
+      bound.add(s);
+    }
+    CodeBlock.Builder ins = CodeBlock.builder();
+    CodeBlock.Builder params = CodeBlock.builder();
+    CodeBlock.Builder results = CodeBlock.builder();
+    for (Buffer b : program.slots()) {
+      switch (b.kind()) {
+        case INPUT -> ins.add(ins.isEmpty() ? "$L" : ", $L", EntryWriter.inputName(b.node()));
+        case PARAM -> params.add(params.isEmpty() ? "$L" : ", $L", cls.paramField(b.node()));
+        default -> {
+          CodeBlock.Builder r = CodeBlock.builder().add("$T.zeros($T.$L", JavaBackend.NDARRAY, DType.class,
+              b.dtype().name());
+          for (Dim d : b.dims()) {
+            if (!d.isStatic() && !bound.contains(d.symbol())) {
+              throw new IllegalStateException("entry point " + ep.name() + ": result " + b.node().name()
+                  + " has the dimension " + d.symbol() + ", which none of its inputs binds");
+            }
+            r.add(", $L", d.isStatic() ? Long.toString(d.size()) : cls.symbols.ident(d.symbol()));
+          }
+          results.add(results.isEmpty() ? "\n$L)" : ",\n$L)", r.build());
+        }
+      }
+    }
+    m.addStatement("$T[] results = {$L}", JavaBackend.NDARRAY, results.build());
+    CodeBlock.Builder sizes = CodeBlock.builder();
+    for (String s : program.symbols()) {
+      sizes.add(", $L", cls.symbols.ident(s));
+    }
+    m.addStatement("nativeCode.entry($S).call(new $T[] {$L}, new $T[] {$L}, results$L)", symbol,
+        JavaBackend.NDARRAY, ins.build(), JavaBackend.NDARRAY, params.build(), sizes.build());
+    return m.addStatement("return results").build();
+  }
+
+  /** {@code estimatesFetchNative}, {@code lossTrainNative}: a loss is both a fetch and a train step. */
+  static String methodName(EntryPoint ep) {
+    String kind = ep.kind().name().toLowerCase(Locale.ROOT);
+    return ep.name() + Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "Native";
+  }
+
+  /** {@code r[0].floats()[0]}: the scalar value of a rank-0 native result. */
+  static CodeBlock scalar(String array, DType t) {
+    String e = array + "." + JavaTypes.accessor(t) + "()[0]";
+    return CodeBlock.of("$L", t == DType.U8 || t == DType.F16 || t == DType.BF16 ? JavaTypes.load(t, e) : e);
+  }
+}
