@@ -1,5 +1,6 @@
 package dev.kiln.bench;
 
+import dev.kiln.runtime.Backend;
 import dev.kiln.runtime.NDArray;
 import dev.kiln.runtime.Optimizers;
 import dev.kiln.samples.mnist.MnistSoftmaxCompiled;
@@ -18,6 +19,10 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class MnistSoftmaxBench {
+  /** JAVA: the generated Java kernels; LLVM: the same graph JIT-compiled for this CPU. */
+  @Param({"JAVA", "LLVM"})
+  public String backend = "JAVA";
+
   @Param({"100", "1000"})
   public int batch;
 
@@ -28,7 +33,7 @@ public class MnistSoftmaxBench {
 
   @Setup
   public void setUp() {
-    model = MnistSoftmaxCompiled.create(1);
+    model = MnistSoftmaxCompiled.create(1, Backend.valueOf(backend));
     sgd = model.trainer(Optimizers.sgd(0.01f));
     images = Inputs.images(batch, 1);
     labels = Inputs.oneHot(batch, 10, 2);

@@ -11,6 +11,7 @@ class BenchmarksSmokeTest {
   void everyWorkloadRunsOnce() {
     MnistSoftmaxBench softmax = new MnistSoftmaxBench();
     softmax.batch = 100;
+    softmax.backend = "LLVM";
     softmax.setUp();
     assertTrue(Float.isFinite(softmax.trainStep()));
     assertArrayEquals(new int[] {100, 10}, softmax.forward().shape());
