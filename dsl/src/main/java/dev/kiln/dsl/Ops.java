@@ -351,6 +351,24 @@ public final class Ops {
   /** The sparse matrix as a dense [rows, cols] one: zeros where no value, sums at repeats. */
   public static Tensor sparseToDense(SparseTensor a) { throw new NotCompiled(); }
 
+  // ---- summaries ----------------------------------------------------------------------------
+
+  /**
+   * {@code x}, also recorded as a scalar summary under {@code tag} (prefixed with the current name
+   * scope): a one-element tensor, shown as a curve over training steps. Every summary of a model
+   * is computed by one merged fetch, the facade's {@code summaries(...)}.
+   */
+  public static Tensor scalarSummary(String tag, Tensor x) { throw new NotCompiled(); }
+
+  /** {@code x}, also recorded as a histogram of all its elements under {@code tag}. */
+  public static Tensor histogramSummary(String tag, Tensor x) { throw new NotCompiled(); }
+
+  /**
+   * {@code images}, also recorded as images under {@code tag}: {@code [h, w]}, {@code [h, w, c]}
+   * or {@code [n, h, w, c]} with c 1, 3 or 4 and values in 0..1 (the first 3 images are written).
+   */
+  public static Tensor imageSummary(String tag, Tensor images) { throw new NotCompiled(); }
+
   // ---- ordering -----------------------------------------------------------------------------
 
   /**

@@ -37,6 +37,11 @@ final class FileWriter {
     writeResource(StandardLocation.CLASS_OUTPUT, file, origin);
   }
 
+  /** A file for people, not for the jar: beside the generated sources only. */
+  void writeSourceResource(GeneratedFile file, TypeElement origin) throws IOException {
+    writeResource(StandardLocation.SOURCE_OUTPUT, file, origin);
+  }
+
   private void writeResource(StandardLocation location, GeneratedFile file, TypeElement origin) throws IOException {
     FileObject resource = filer.createResource(location, file.packageName(), file.name(), origin);
     try (Writer w = resource.openWriter()) {

@@ -128,6 +128,8 @@ public final class KilnProcessor extends AbstractProcessor {
           simple + ".graph.json", GraphExport.json(compiled)), model);
       writer.writeReadableResource(new GeneratedFile(GeneratedFile.Kind.RESOURCE, pkg,
           simple + ".graph.dot", GraphExport.dot(compiled)), model);
+      writer.writeSourceResource(new GeneratedFile(GeneratedFile.Kind.RESOURCE, pkg,
+          simple + ".report.html", BuildReport.html(compiled)), model);
       writeLlvm(compiled, model);
       diagnostics.note(model, report(compilation, files, System.nanoTime() - start));
     } catch (IOException e) {

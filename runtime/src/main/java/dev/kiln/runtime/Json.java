@@ -9,10 +9,11 @@ import java.util.Map;
  * A small JSON reader and writer for the headers Kiln reads and writes (safetensors). Objects
  * become {@code LinkedHashMap<String, Object>}, arrays {@code List<Object>}, numbers {@code Long}
  * when integral and {@code Double} otherwise, plus {@code String}, {@code Boolean} and null.
+ * Public for kiln-summaries, which reads the graph JSON resources of compiled models.
  */
-final class Json {
+public final class Json {
   /** Malformed JSON; the message says what was expected and at which character. */
-  static final class ParseException extends Exception {
+  public static final class ParseException extends Exception {
     ParseException(String message) {
       super(message);
     }
@@ -25,7 +26,7 @@ final class Json {
     this.s = s;
   }
 
-  static Object parse(String text) throws ParseException {
+  public static Object parse(String text) throws ParseException {
     Json p = new Json(text);
     p.skipWs();
     Object v = p.value(0);

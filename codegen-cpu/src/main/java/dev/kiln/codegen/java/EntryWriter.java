@@ -38,6 +38,8 @@ final class EntryWriter implements KernelTable.EmitContext {
   private final Map<Node, Node> groupOf = new HashMap<>();
   /** Variables this entry point writes: their reads are snapshots taken before any write. */
   private final Set<String> written;
+  /** Nodes handed out besides the output (the merged summaries fetch): never fused away. */
+  private final List<Node> extraResults = new ArrayList<>();
 
   EntryWriter(JavaBackend.ClassContext cls, EntryPoint ep, Set<String> reserved) {
     this.cls = cls;
@@ -78,6 +80,12 @@ final class EntryWriter implements KernelTable.EmitContext {
   static String sparseName(Node placeholder) {
     return placeholder.attrs().has("sparse")
         ? NameAllocator.toJavaIdentifier(placeholder.attrs().<String>get("sparse")) : null;
+  }
+
+  /** Also hands out {@code nodes}, so fusion keeps each in an array of its own. */
+  EntryWriter alsoResults(List<Node> nodes) {
+    extraResults.addAll(nodes);
+    return this;
   }
 
   /** Writes checks, bindings and the schedule; returns the code. */
@@ -160,6 +168,7 @@ final class EntryWriter implements KernelTable.EmitContext {
     List<Node> r = new ArrayList<>();
     r.add(ep.output());
     r.addAll(ep.gradients().values());
+    r.addAll(extraResults);
     return r;
   }
 

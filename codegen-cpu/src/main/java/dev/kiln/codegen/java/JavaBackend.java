@@ -39,6 +39,7 @@ import javax.lang.model.element.Modifier;
 public final class JavaBackend {
   static final String RUNTIME = "dev.kiln.runtime";
   static final ClassName NDARRAY = ClassName.get(RUNTIME, "NDArray");
+  static final ClassName SUMMARIES = ClassName.get(RUNTIME, "Summaries");
   static final ClassName SPARSE_NDARRAY = ClassName.get(RUNTIME, "SparseNDArray");
   static final ClassName MODEL_STATE = ClassName.get(RUNTIME, "ModelState");
   static final ClassName INITIALIZERS = ClassName.get(RUNTIME, "Initializers");
@@ -293,6 +294,9 @@ public final class JavaBackend {
       List<EntryPoint> trains = model.entryPoints().stream()
           .filter(e -> e.kind() == EntryPoint.Kind.TRAIN).toList();
       Set<String> taken = new HashSet<>(List.of("create", "save", "restore", "variables"));
+      if (model.summaries() != null) {
+        taken.add(dev.kiln.compiler.passes.KilnCompiler.SUMMARIES);
+      }
       if (trains.size() == 1) {
         taken.add("trainer");
       }
@@ -310,6 +314,9 @@ public final class JavaBackend {
         if (ep.kind() == EntryPoint.Kind.FETCH) {
           t.addMethod(fetch(ep));
         }
+      }
+      if (model.summaries() != null) {
+        t.addMethod(summaries(model.summaries()));
       }
       if (nativeUnsupported == null) {
         for (EntryPoint ep : model.entryPoints()) {
@@ -491,6 +498,31 @@ public final class JavaBackend {
         m.returns(NDARRAY).addStatement("return $L", w.ndarray(out));
       }
       return m.build();
+    }
+
+    /**
+     * The merged summaries fetch: one schedule over every summary's closure (always on the Java
+     * kernels, whatever the backend: the summaries are an occasional, cheap fetch), returning each
+     * tag with its kind and value.
+     */
+    private MethodSpec summaries(CompiledModel.SummaryFetch fetch) {
+      EntryPoint ep = fetch.entry();
+      List<Node> nodes = fetch.summaries().stream().map(dev.kiln.compiler.ir.Summary::node).toList();
+      EntryWriter w = new EntryWriter(this, ep, reservedLocals()).alsoResults(nodes);
+      CodeBlock body = w.write(ep.name());
+      MethodSpec.Builder m = MethodSpec.methodBuilder(ep.name())
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc("Computes every summary of the model in one pass: $L.\n",
+              String.join(", ", fetch.summaries().stream().map(dev.kiln.compiler.ir.Summary::tag).toList()))
+          .addParameters(inputParams(ep))
+          .returns(SUMMARIES)
+          .addCode(body)
+          .addCode("\n")
+          .addStatement("$T result = new $T()", SUMMARIES, SUMMARIES);
+      for (dev.kiln.compiler.ir.Summary s : fetch.summaries()) {
+        m.addStatement("result.put($S, $T.Kind.$L, $L)", s.tag(), SUMMARIES, s.kind().name(), w.ndarray(s.node()));
+      }
+      return m.addStatement("return result").build();
     }
 
     private TypeSpec trainer(EntryPoint ep, ClassName trainer) {

@@ -15,6 +15,8 @@ public final class GraphBuilder {
   private final Graph graph = new Graph();
   private final Deque<String> scopes = new ArrayDeque<>();
   private final Map<String, Integer> nameCounts = new HashMap<>();
+  /** The model's summaries, in the order they were declared (see {@link Summary}). */
+  private final List<Summary> summaries = new ArrayList<>();
   private Object origin;
 
   public Graph graph() {
@@ -73,6 +75,20 @@ public final class GraphBuilder {
 
   public void popScope() {
     scopes.pop();
+  }
+
+  /** The open name scopes joined by '/', or "" at the top level. */
+  public String scope() {
+    return String.join("/", scopes.reversed());
+  }
+
+  /** Records a summary (the front end checks that its tag is new). */
+  public void addSummary(Summary s) {
+    summaries.add(s);
+  }
+
+  public List<Summary> summaries() {
+    return List.copyOf(summaries);
   }
 
   /**

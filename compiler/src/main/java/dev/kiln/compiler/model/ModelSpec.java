@@ -2,6 +2,7 @@ package dev.kiln.compiler.model;
 
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Summary;
 import java.util.List;
 
 /**
@@ -14,6 +15,8 @@ import java.util.List;
  * @param params variable nodes, one per {@code @Param} field
  * @param fetches one per {@code @Fetch} method
  * @param losses one per {@code @Loss} method; each node is a floating-point scalar
+ * @param summaries the summaries the model declares, in declaration order (merged into one
+ *     fetch by the compiler)
  */
 public record ModelSpec(
     String packageName,
@@ -22,7 +25,8 @@ public record ModelSpec(
     List<Node> inputs,
     List<Node> params,
     List<Named> fetches,
-    List<Named> losses) {
+    List<Named> losses,
+    List<Summary> summaries) {
 
   /** A graph node exposed under the name of the method that computes it. */
   public record Named(String name, Node node) {}
@@ -32,5 +36,12 @@ public record ModelSpec(
     params = List.copyOf(params);
     fetches = List.copyOf(fetches);
     losses = List.copyOf(losses);
+    summaries = List.copyOf(summaries);
+  }
+
+  /** A model without summaries. */
+  public ModelSpec(String packageName, String simpleName, Graph graph, List<Node> inputs,
+      List<Node> params, List<Named> fetches, List<Named> losses) {
+    this(packageName, simpleName, graph, inputs, params, fetches, losses, List.of());
   }
 }

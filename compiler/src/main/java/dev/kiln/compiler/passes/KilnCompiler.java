@@ -1,6 +1,7 @@
 package dev.kiln.compiler.passes;
 
 import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Summary;
 import dev.kiln.compiler.model.CompiledModel;
 import dev.kiln.compiler.model.EntryPoint;
 import dev.kiln.compiler.model.ModelSpec;
@@ -99,11 +100,27 @@ public final class KilnCompiler {
       entryPoints.add(new EntryPoint(
           name, EntryPoint.Kind.TRAIN, p.inputs(), loss, Collections.unmodifiableMap(grads), p.schedule()));
     }
+    CompiledModel.SummaryFetch summaries = null;
+    if (!s.summaries.isEmpty()) {
+      List<Summary> translated = new ArrayList<>();
+      for (int i = 0; i < s.summaries.size(); i++) {
+        Summary declared = spec.summaries().get(i);
+        translated.add(new Summary(declared.tag(), declared.kind(), s.summaries.get(i)));
+      }
+      // One fetch over the closure of every summary: recording costs this fetch alone.
+      Prune.Pruned p = Prune.prune(s.summaries, s.inputs);
+      StateWrites.check(SUMMARIES, p.schedule());
+      summaries = new CompiledModel.SummaryFetch(translated, new EntryPoint(SUMMARIES, EntryPoint.Kind.FETCH,
+          p.inputs(), s.summaries.getFirst(), Map.of(), p.schedule()));
+    }
     CompiledModel model = new CompiledModel(
-        spec.packageName(), spec.simpleName(), s.last.graph(), s.inputs, s.params, entryPoints);
+        spec.packageName(), spec.simpleName(), s.last.graph(), s.inputs, s.params, entryPoints, summaries);
     return new Compilation(
         model, new Report(original, afterRewrite, afterCse, afterAutodiff, afterSecondCse, optimized));
   }
+
+  /** The name of the merged summaries fetch. */
+  public static final String SUMMARIES = "summaries";
 
   static boolean isTrainable(Node param) {
     return !param.attrs().has("trainable") || param.attrs().getBool("trainable");
@@ -121,6 +138,7 @@ public final class KilnCompiler {
     List<Node> params;
     List<Node> fetches;
     List<Node> losses;
+    List<Node> summaries;
     List<List<Node>> gradients = new ArrayList<>();
     Rebuilder.Result last;
 
@@ -129,6 +147,7 @@ public final class KilnCompiler {
       params = spec.params();
       fetches = spec.fetches().stream().map(ModelSpec.Named::node).toList();
       losses = spec.losses().stream().map(ModelSpec.Named::node).toList();
+      summaries = spec.summaries().stream().map(Summary::node).toList();
     }
 
     List<Node> roots() {
@@ -137,6 +156,7 @@ public final class KilnCompiler {
       roots.addAll(params);
       roots.addAll(fetches);
       roots.addAll(losses);
+      roots.addAll(summaries);
       gradients.forEach(roots::addAll);
       return roots;
     }
@@ -146,6 +166,7 @@ public final class KilnCompiler {
       params = r.mapAll(params);
       fetches = r.mapAll(fetches);
       losses = r.mapAll(losses);
+      summaries = r.mapAll(summaries);
       List<List<Node>> g = new ArrayList<>();
       for (List<Node> grads : gradients) {
         g.add(r.mapAll(grads));

@@ -143,6 +143,9 @@ public final class DslTable {
     OPS.put("assign", c -> StateCalls.write(c, Emit::assign));
     OPS.put("assignAdd", c -> StateCalls.write(c, Emit::assignAdd));
     OPS.put("assignSub", c -> StateCalls.write(c, Emit::assignSub));
+    OPS.put("scalarSummary", c -> SummaryCalls.summary(c, dev.kiln.compiler.ir.Summary.Kind.SCALAR));
+    OPS.put("histogramSummary", c -> SummaryCalls.summary(c, dev.kiln.compiler.ir.Summary.Kind.HISTOGRAM));
+    OPS.put("imageSummary", c -> SummaryCalls.summary(c, dev.kiln.compiler.ir.Summary.Kind.IMAGE));
     OPS.put("withDependencies", c -> {
       c.arity(2, Integer.MAX_VALUE);
       return tensor(Emit.withDependencies(c.b, c.tensor(0), c.tensors(1)));

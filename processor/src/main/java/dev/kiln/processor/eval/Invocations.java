@@ -151,6 +151,10 @@ final class Invocations {
         throw error(call, c, Unsupported.message(written + "(...) inside a cond, whileLoop or scan lambda",
             "write variables outside run-time control flow, e.g. assign the result of the whileLoop"));
       }
+      if (opName.endsWith("Summary")) {
+        throw error(call, c, Unsupported.message(written + "(...) inside a cond, whileLoop or scan lambda",
+            "summarize a tensor outside run-time control flow, e.g. the result of the whileLoop"));
+      }
     }
     GraphBuilder b = ev.target.builder();
     Object previous = b.setOrigin(SourceOrigin.of(call, c.cls().unit, ev.positions));

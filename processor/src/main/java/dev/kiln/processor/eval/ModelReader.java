@@ -111,7 +111,7 @@ public final class ModelReader {
     }
     PackageElement pkg = elements.getPackageOf(type);
     return Optional.of(new ModelSpec(pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
-        type.getSimpleName().toString(), b.graph(), inputs, params, fetches, losses));
+        type.getSimpleName().toString(), b.graph(), inputs, params, fetches, losses, b.summaries()));
   }
 
   private void report(EvalError e) {

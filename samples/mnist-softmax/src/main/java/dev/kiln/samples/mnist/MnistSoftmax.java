@@ -21,7 +21,12 @@ public class MnistSoftmax {
   @Param Tensor bias = variable(constant(0.1f), CLASSES);
 
   Tensor logits() {
-    return matmul(examples, weights).plus(bias);
+    // Summaries, recorded by TrainMnist every few steps: the batch's digits as images (the event
+    // file keeps the first three) and the weights as a histogram. Each returns its input; none
+    // changes what the model computes. Tags carry the name scope they are declared in, so these
+    // read estimates/logits/digits and estimates/logits/weights (logits is first called there).
+    imageSummary("digits", reshape(examples, -1, 28, 28, 1));
+    return matmul(examples, histogramSummary("weights", weights)).plus(bias);
   }
 
   @Fetch
@@ -31,11 +36,11 @@ public class MnistSoftmax {
 
   @Loss
   Tensor loss() {
-    return reduceMean(reduceSum(labels.times(log(estimates())), 1).neg());
+    return scalarSummary("cross_entropy", reduceMean(reduceSum(labels.times(log(estimates())), 1).neg()));
   }
 
   @Fetch
   Tensor accuracy() {
-    return reduceMean(cast(equal(argmax(estimates(), 1), argmax(labels, 1)), F32));
+    return scalarSummary("batch", reduceMean(cast(equal(argmax(estimates(), 1), argmax(labels, 1)), F32)));
   }
 }

@@ -5,21 +5,26 @@ import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.MnistDigits;
 import dev.kiln.runtime.data.TrainingProgress;
+import dev.kiln.summaries.Recorder;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
  * Trains the compiled {@link MnistSoftmax} on 8,000 real handwritten digits, reports accuracy on
- * 2,000 held-out digits, and saves a checkpoint.
+ * 2,000 held-out digits, and saves a checkpoint. Summaries (loss, accuracy, a weights histogram,
+ * three input digits) and the graph go to {@code target/runs/mnist-softmax/} every
+ * {@value #SUMMARY_EVERY} steps, in TensorBoard's event-file format.
  */
 public final class TrainMnist {
   static final int EPOCHS = 10;
   static final int BATCH = 100;
   static final float LEARNING_RATE = 0.5f;
   static final long SEED = 42;
+  static final int SUMMARY_EVERY = 10;
 
   public static void main(String[] args) throws Exception {
     Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/mnist-softmax.safetensors");
+    Path runDir = Path.of(args.length > 1 ? args[1] : "target/runs/mnist-softmax");
 
     Dataset all = MnistDigits.load().shuffled(SEED);
     Dataset[] split = all.split(8_000);
@@ -31,6 +36,9 @@ public final class TrainMnist {
     var sgd = model.trainer(Optimizers.sgd(LEARNING_RATE));
     var rng = new SplittableRandom(SEED);
     int stepsPerEpoch = (train.size() + BATCH - 1) / BATCH;
+    Recorder summaries = Recorder.create(runDir, SUMMARY_EVERY).graph(MnistSoftmax.class);
+    System.out.println("summaries every " + SUMMARY_EVERY + " steps to " + summaries.file().toAbsolutePath());
+    long step = 0;
     long start = System.nanoTime();
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
       long epochStart = System.nanoTime();
@@ -39,6 +47,8 @@ public final class TrainMnist {
       try (var progress = new TrainingProgress("epoch " + epoch + "/" + EPOCHS, stepsPerEpoch)) {
         for (Batch b : train.batches(BATCH, rng)) {
           float loss = sgd.step(b.images(), b.labels());
+          // Only every SUMMARY_EVERY-th step pays for the one merged summaries fetch.
+          summaries.record(step++, () -> model.summaries(b.images(), b.labels()));
           lossSum += loss;
           steps++;
           progress.step(loss);
@@ -49,6 +59,7 @@ public final class TrainMnist {
           epoch, lossSum / steps, model.accuracy(test.images(), test.labels()),
           epochMillis, epochMillis / steps);
     }
+    summaries.close();
     double seconds = (System.nanoTime() - start) / 1e9;
     float accuracy = model.accuracy(test.images(), test.labels());
     System.out.printf("trained %d epochs in %.2f s (%.2f ms per step of %d)%n",
