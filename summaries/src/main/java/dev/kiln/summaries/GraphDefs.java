@@ -28,16 +28,26 @@ public final class GraphDefs {
 
   /** The graph of a model class (the {@code @Model} class or its {@code Compiled} facade). */
   public static GraphDef of(Class<?> model) throws IOException {
+    return fromJson(json(model));
+  }
+
+  /** The {@code <Model>.graph.json} resource the processor ships beside a compiled model. */
+  public static String json(Class<?> model) throws IOException {
+    try (InputStream in = model.getResourceAsStream(resourceName(model))) {
+      if (in == null) {
+        throw new IOException("no graph resource " + resourceName(model) + " beside " + model.getName()
+            + "; is it a Kiln model compiled by the Kiln processor?");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** {@code MnistSoftmax.graph.json} for {@code MnistSoftmax} or {@code MnistSoftmaxCompiled}. */
+  public static String resourceName(Class<?> model) {
     String simple = model.getSimpleName().endsWith("Compiled")
         ? model.getSimpleName().substring(0, model.getSimpleName().length() - "Compiled".length())
         : model.getSimpleName();
-    try (InputStream in = model.getResourceAsStream(simple + ".graph.json")) {
-      if (in == null) {
-        throw new IOException("no graph resource " + simple + ".graph.json beside " + model.getName()
-            + "; is it a Kiln model compiled by the Kiln processor?");
-      }
-      return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
+    return simple + ".graph.json";
   }
 
   /** Converts Kiln's graph JSON ({@code GraphExport.json}). */

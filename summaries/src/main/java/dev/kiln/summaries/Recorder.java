@@ -3,6 +3,8 @@ package dev.kiln.summaries;
 import dev.kiln.runtime.Summaries;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -39,7 +41,13 @@ public final class Recorder implements Closeable {
 
   /** Writes the graph of {@code model} (its class or its facade) as the run's graph. */
   public Recorder graph(Class<?> model) throws IOException {
-    writer.addGraph(GraphDefs.of(model));
+    String json = GraphDefs.json(model);
+    writer.addGraph(GraphDefs.fromJson(json));
+    // Kiln Board prefers the graph JSON beside the events: it also names the entry points.
+    Path target = writer.file().toAbsolutePath().getParent().resolve(GraphDefs.resourceName(model));
+    Path tmp = Files.createTempFile(target.getParent(), ".graph-", ".tmp");
+    Files.writeString(tmp, json);
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return this;
   }
 

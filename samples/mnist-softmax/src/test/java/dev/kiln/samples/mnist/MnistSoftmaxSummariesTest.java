@@ -58,6 +58,9 @@ class MnistSoftmaxSummariesTest {
     assertEquals(7840.0, run.histograms().get("estimates/logits/weights").getFirst().histogram().count());
     assertEquals(List.of("estimates/logits/digits/image/0", "estimates/logits/digits/image/1",
         "estimates/logits/digits/image/2"), List.copyOf(run.images().keySet()));
+    // The graph JSON sits beside the events too, for the board's entry-point view.
+    assertTrue(java.nio.file.Files.readString(run.dir().resolve("MnistSoftmax.graph.json"))
+        .contains("\"entryPoints\""));
     var graph = run.graph().orElseThrow();
     assertTrue(graph.getNodeList().stream().anyMatch(n -> n.getName().equals("estimates/logits/MatMul")
         && n.getOp().equals("MatMul") && n.getInputList().equals(List.of("examples", "weights"))));
