@@ -1,5 +1,6 @@
 package dev.kiln.samples.lstm;
 
+import dev.kiln.runtime.Programs;
 import dev.kiln.runtime.NDArray;
 import dev.kiln.runtime.Optimizers;
 import dev.kiln.runtime.data.SequenceBatch;
@@ -20,41 +21,43 @@ public final class TrainCharLstm {
   static final int ROUNDS = 6;
   static final long SEED = 7;
 
-  public static void main(String[] args) throws Exception {
-    Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/char-lstm.safetensors");
-    TextCorpus corpus = TextCorpus.mobyDick();
-    check(corpus);
-    TextCorpus[] split = corpus.split(0.9);
-    System.out.printf("Moby Dick: %,d characters for training, %,d held out, %d distinct%n",
-        split[0].length(), split[1].length(), corpus.vocabularySize());
+  public static void main(String[] args) {
+    Programs.run("TrainCharLstm", () -> {
+      Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/char-lstm.safetensors");
+      TextCorpus corpus = TextCorpus.mobyDick();
+      check(corpus);
+      TextCorpus[] split = corpus.split(0.9);
+      System.out.printf("Moby Dick: %,d characters for training, %,d held out, %d distinct%n",
+          split[0].length(), split[1].length(), corpus.vocabularySize());
 
-    var model = CharLstmCompiled.create(SEED);
-    var adam = model.trainer(Optimizers.adam(0.005f));
-    var rng = new SplittableRandom(SEED);
-    Iterator<SequenceBatch> batches = endless(split[0], rng);
-    System.out.printf("before training: held-out perplexity %.2f%n", perplexity(model, split[1]));
-    long start = System.nanoTime();
-    for (int round = 1; round <= ROUNDS; round++) {
-      try (var progress = new TrainingProgress("round " + round + "/" + ROUNDS, STEPS_PER_ROUND)) {
-        for (int s = 0; s < STEPS_PER_ROUND; s++) {
-          SequenceBatch b = batches.next();
-          progress.step(adam.step(b.inputs(), b.targets()));
+      var model = CharLstmCompiled.create(SEED);
+      var adam = model.trainer(Optimizers.adam(0.005f));
+      var rng = new SplittableRandom(SEED);
+      Iterator<SequenceBatch> batches = endless(split[0], rng);
+      System.out.printf("before training: held-out perplexity %.2f%n", perplexity(model, split[1]));
+      long start = System.nanoTime();
+      for (int round = 1; round <= ROUNDS; round++) {
+        try (var progress = new TrainingProgress("round " + round + "/" + ROUNDS, STEPS_PER_ROUND)) {
+          for (int s = 0; s < STEPS_PER_ROUND; s++) {
+            SequenceBatch b = batches.next();
+            progress.step(adam.step(b.inputs(), b.targets()));
+          }
         }
+        System.out.printf("after %,d steps: held-out perplexity %.2f%n",
+            round * STEPS_PER_ROUND, perplexity(model, split[1]));
       }
-      System.out.printf("after %,d steps: held-out perplexity %.2f%n",
-          round * STEPS_PER_ROUND, perplexity(model, split[1]));
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("trained %,d steps of %d×%d characters in %.1f s (%.1f ms per step)%n",
-        ROUNDS * STEPS_PER_ROUND, BATCH, CharLstm.STEPS, seconds,
-        seconds * 1000 / (ROUNDS * STEPS_PER_ROUND));
-    String[] seeds = {"Call me Ishmael.", "The whale was se", "Ahab stood upon "};
-    for (int i = 0; i < seeds.length; i++) {
-      // A generator per line: with one shared seed the lines can fall into the same text.
-      System.out.println("> " + sample(model, corpus, seeds[i], 120, new SplittableRandom(SEED + i)));
-    }
-    model.save(checkpoint);
-    System.out.println("checkpoint saved to " + checkpoint.toAbsolutePath());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("trained %,d steps of %d×%d characters in %.1f s (%.1f ms per step)%n",
+          ROUNDS * STEPS_PER_ROUND, BATCH, CharLstm.STEPS, seconds,
+          seconds * 1000 / (ROUNDS * STEPS_PER_ROUND));
+      String[] seeds = {"Call me Ishmael.", "The whale was se", "Ahab stood upon "};
+      for (int i = 0; i < seeds.length; i++) {
+        // A generator per line: with one shared seed the lines can fall into the same text.
+        System.out.println("> " + sample(model, corpus, seeds[i], 120, new SplittableRandom(SEED + i)));
+      }
+      model.save(checkpoint);
+      System.out.println("checkpoint saved to " + checkpoint.toAbsolutePath());
+    });
   }
 
   static void check(TextCorpus corpus) {

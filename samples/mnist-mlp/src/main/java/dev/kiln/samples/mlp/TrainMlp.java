@@ -1,5 +1,6 @@
 package dev.kiln.samples.mlp;
 
+import dev.kiln.runtime.Programs;
 import dev.kiln.runtime.Optimizers;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
@@ -18,17 +19,19 @@ public final class TrainMlp {
   static final float LEARNING_RATE = 1e-3f;
   static final long SEED = 42;
 
-  public static void main(String[] args) throws Exception {
-    Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/mnist-mlp.safetensors");
-    Dataset[] split = split(MnistDigits.load());
-    System.out.printf("MNIST digits: %,d for training, %,d held out%n", split[0].size(), split[1].size());
-    var model = MnistMlpCompiled.create(SEED);
-    Result r = train(model, split[0], split[1], EPOCHS, true);
-    System.out.printf("trained %d epochs in %.2f s (%.2f ms per step of %d)%n",
-        EPOCHS, r.seconds(), r.msPerStep(), BATCH);
-    System.out.printf("held-out accuracy: %.4f on %,d digits%n", r.accuracy(), split[1].size());
-    model.save(checkpoint);
-    System.out.println("checkpoint saved to " + checkpoint.toAbsolutePath());
+  public static void main(String[] args) {
+    Programs.run("TrainMlp", () -> {
+      Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/mnist-mlp.safetensors");
+      Dataset[] split = split(MnistDigits.load());
+      System.out.printf("MNIST digits: %,d for training, %,d held out%n", split[0].size(), split[1].size());
+      var model = MnistMlpCompiled.create(SEED);
+      Result r = train(model, split[0], split[1], EPOCHS, true);
+      System.out.printf("trained %d epochs in %.2f s (%.2f ms per step of %d)%n",
+          EPOCHS, r.seconds(), r.msPerStep(), BATCH);
+      System.out.printf("held-out accuracy: %.4f on %,d digits%n", r.accuracy(), split[1].size());
+      model.save(checkpoint);
+      System.out.println("checkpoint saved to " + checkpoint.toAbsolutePath());
+    });
   }
 
   /** The same shuffle and cut as TrainMnist: 8,000 for training, the rest held out. */

@@ -1,5 +1,6 @@
 package dev.kiln.samples.mnist;
 
+import dev.kiln.runtime.Programs;
 import dev.kiln.runtime.Optimizers;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
@@ -22,51 +23,53 @@ public final class TrainMnist {
   static final long SEED = 42;
   static final int SUMMARY_EVERY = 10;
 
-  public static void main(String[] args) throws Exception {
-    Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/mnist-softmax.safetensors");
-    Path runDir = Path.of(args.length > 1 ? args[1] : "target/runs/mnist-softmax");
+  public static void main(String[] args) {
+    Programs.run("TrainMnist", () -> {
+      Path checkpoint = Path.of(args.length > 0 ? args[0] : "target/mnist-softmax.safetensors");
+      Path runDir = Path.of(args.length > 1 ? args[1] : "target/runs/mnist-softmax");
 
-    Dataset all = MnistDigits.load().shuffled(SEED);
-    Dataset[] split = all.split(8_000);
-    Dataset train = split[0];
-    Dataset test = split[1];
-    System.out.printf("MNIST digits: %,d for training, %,d held out%n", train.size(), test.size());
+      Dataset all = MnistDigits.load().shuffled(SEED);
+      Dataset[] split = all.split(8_000);
+      Dataset train = split[0];
+      Dataset test = split[1];
+      System.out.printf("MNIST digits: %,d for training, %,d held out%n", train.size(), test.size());
 
-    var model = MnistSoftmaxCompiled.create(SEED);
-    var sgd = model.trainer(Optimizers.sgd(LEARNING_RATE));
-    var rng = new SplittableRandom(SEED);
-    int stepsPerEpoch = (train.size() + BATCH - 1) / BATCH;
-    Recorder summaries = Recorder.create(runDir, SUMMARY_EVERY).graph(MnistSoftmax.class);
-    System.out.println("summaries every " + SUMMARY_EVERY + " steps to " + summaries.file().toAbsolutePath());
-    long step = 0;
-    long start = System.nanoTime();
-    for (int epoch = 1; epoch <= EPOCHS; epoch++) {
-      long epochStart = System.nanoTime();
-      double lossSum = 0;
-      int steps = 0;
-      try (var progress = new TrainingProgress("epoch " + epoch + "/" + EPOCHS, stepsPerEpoch)) {
-        for (Batch b : train.batches(BATCH, rng)) {
-          float loss = sgd.step(b.images(), b.labels());
-          // Only every SUMMARY_EVERY-th step pays for the one merged summaries fetch.
-          summaries.record(step++, () -> model.summaries(b.images(), b.labels()));
-          lossSum += loss;
-          steps++;
-          progress.step(loss);
+      var model = MnistSoftmaxCompiled.create(SEED);
+      var sgd = model.trainer(Optimizers.sgd(LEARNING_RATE));
+      var rng = new SplittableRandom(SEED);
+      int stepsPerEpoch = (train.size() + BATCH - 1) / BATCH;
+      Recorder summaries = Recorder.create(runDir, SUMMARY_EVERY).graph(MnistSoftmax.class);
+      System.out.println("summaries every " + SUMMARY_EVERY + " steps to " + summaries.file().toAbsolutePath());
+      long step = 0;
+      long start = System.nanoTime();
+      for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+        long epochStart = System.nanoTime();
+        double lossSum = 0;
+        int steps = 0;
+        try (var progress = new TrainingProgress("epoch " + epoch + "/" + EPOCHS, stepsPerEpoch)) {
+          for (Batch b : train.batches(BATCH, rng)) {
+            float loss = sgd.step(b.images(), b.labels());
+            // Only every SUMMARY_EVERY-th step pays for the one merged summaries fetch.
+            summaries.record(step++, () -> model.summaries(b.images(), b.labels()));
+            lossSum += loss;
+            steps++;
+            progress.step(loss);
+          }
         }
+        double epochMillis = (System.nanoTime() - epochStart) / 1e6;
+        System.out.printf("epoch %2d: mean loss %.4f, held-out accuracy %.4f, %.0f ms (%.2f ms/step)%n",
+            epoch, lossSum / steps, model.accuracy(test.images(), test.labels()),
+            epochMillis, epochMillis / steps);
       }
-      double epochMillis = (System.nanoTime() - epochStart) / 1e6;
-      System.out.printf("epoch %2d: mean loss %.4f, held-out accuracy %.4f, %.0f ms (%.2f ms/step)%n",
-          epoch, lossSum / steps, model.accuracy(test.images(), test.labels()),
-          epochMillis, epochMillis / steps);
-    }
-    summaries.close();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    float accuracy = model.accuracy(test.images(), test.labels());
-    System.out.printf("trained %d epochs in %.2f s (%.2f ms per step of %d)%n",
-        EPOCHS, seconds, seconds * 1000 / (EPOCHS * stepsPerEpoch), BATCH);
-    System.out.printf("held-out accuracy: %.4f on %,d digits%n", accuracy, test.size());
+      summaries.close();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      float accuracy = model.accuracy(test.images(), test.labels());
+      System.out.printf("trained %d epochs in %.2f s (%.2f ms per step of %d)%n",
+          EPOCHS, seconds, seconds * 1000 / (EPOCHS * stepsPerEpoch), BATCH);
+      System.out.printf("held-out accuracy: %.4f on %,d digits%n", accuracy, test.size());
 
-    model.save(checkpoint);
-    System.out.println("checkpoint saved to " + checkpoint.toAbsolutePath());
+      model.save(checkpoint);
+      System.out.println("checkpoint saved to " + checkpoint.toAbsolutePath());
+    });
   }
 }
