@@ -86,6 +86,14 @@ def lenet5():
     return forward, step
 
 
+def kernels():
+    a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+    x, w = torch.rand(100, 784), torch.rand(784, 256)
+    n = 16 * 1024 * 1024
+    u, v = torch.rand(n), torch.rand(n)
+    return (lambda: a @ b), (lambda: x @ w), (lambda: torch.relu(u * 2 + v).sub(v * 0.5).mul(u))
+
+
 def main():
     threads = [int(a) for a in sys.argv[1:]] or [1, 2]
     for n in threads:
@@ -100,6 +108,10 @@ def main():
         fwd, step = lenet5()
         print("lenet5.forward.batch64 %d %.1f %.1f %.1f" % ((n,) + timed(fwd)), flush=True)
         print("lenet5.trainStep.batch64 %d %.1f %.1f %.1f" % ((n,) + timed(step)), flush=True)
+        big, layer, chain = kernels()
+        print("sgemm1024 %d %.1f %.1f %.1f" % ((n,) + timed(big)), flush=True)
+        print("sgemm100x784x256 %d %.1f %.1f %.1f" % ((n,) + timed(layer)), flush=True)
+        print("elementwiseChain16M %d %.1f %.1f %.1f" % ((n,) + timed(chain)), flush=True)
 
 
 if __name__ == "__main__":

@@ -80,9 +80,10 @@ public sealed interface Kernel {
     /** The product of the folded dims (MEAN's divisor). */
     public Size folded() {
       List<Dim> f = new ArrayList<>();
+      List<Dim> dims = node.input(0).shape().dims(); // not in.dims(): reshapes share buffers
       for (int d = 0; d < outAxis.length; d++) {
         if (outAxis[d] < 0) {
-          f.add(in.dims().get(d));
+          f.add(dims.get(d));
         }
       }
       return Size.of(f);
@@ -147,6 +148,147 @@ public sealed interface Kernel {
     @Override
     public List<Buffer> inputs() {
       return List.of(labels, logits);
+    }
+  }
+
+  /** Which sliding-window op a {@link Window} kernel computes. */
+  enum WindowOp { CONV, CONV_INPUT, CONV_FILTER, MAX_POOL, MAX_POOL_GRAD, AVG_POOL, AVG_POOL_GRAD }
+
+  /**
+   * The static geometry of one NHWC sliding window (TensorFlow's SAME/VALID, as {@code Windows}):
+   * input {@code [batch, h, w, c]}, window {@code kh x kw}, output {@code [batch, oh, ow, f]}
+   * ({@code f = c} for pools), strides and the padding before each spatial axis.
+   */
+  record WindowGeometry(int h, int w, int c, int kh, int kw, int f, int oh, int ow, int sh, int sw,
+      int ph, int pw) {}
+
+  /**
+   * A convolution, pooling or one of their gradients over a symbolic {@code batch}: the loops
+   * run batch, output row, output column, window row, window column (padded taps skipped), then
+   * the channels, with the output-channel loop innermost and contiguous. {@code ins} in the op's
+   * input order.
+   */
+  record Window(Node node, Buffer out, List<Buffer> ins, WindowOp op, Dim batch, WindowGeometry g)
+      implements Kernel {
+    public Window {
+      ins = List.copyOf(ins);
+    }
+
+    @Override
+    public List<Node> nodes() {
+      return List.of(node);
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      return ins;
+    }
+  }
+
+  /**
+   * One rectangular block copied from {@code in} into the output: a loop nest over
+   * {@code domain}, reading {@code in} at {@code Σ inBase + Σ idx·inStrides} and writing at
+   * {@code Σ outBase + Σ idx·outStrides} (bases are sums of symbolic sizes).
+   */
+  record Block(Buffer in, List<Dim> domain, List<Size> inBase, List<Size> inStrides,
+      List<Size> outBase, List<Size> outStrides) {
+    public Block {
+      domain = List.copyOf(domain);
+      inBase = List.copyOf(inBase);
+      inStrides = List.copyOf(inStrides);
+      outBase = List.copyOf(outBase);
+      outStrides = List.copyOf(outStrides);
+    }
+  }
+
+  /**
+   * Data movement by blocks (slice, unslice, concat): the output is zeroed first when
+   * {@code zero}, then each block copied in order.
+   */
+  record Blocks(Node node, Buffer out, boolean zero, List<Block> blocks) implements Kernel {
+    public Blocks {
+      blocks = List.copyOf(blocks);
+    }
+
+    @Override
+    public List<Node> nodes() {
+      return List.of(node);
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      List<Buffer> r = new ArrayList<>();
+      for (Block b : blocks) {
+        if (!r.contains(b.in())) {
+          r.add(b.in());
+        }
+      }
+      return r;
+    }
+  }
+
+  /**
+   * Gather ({@code scatter} false): row {@code indices[i]} of {@code table} ({@code rows} rows of
+   * {@code row} elements) copied to row i of the output, for each of the {@code count} indices.
+   * ScatterAdd ({@code scatter} true): the output ({@code rows} rows) zeroed, then row i of
+   * {@code table} (the updates) added at row {@code indices[i]}. An index outside
+   * {@code [0, rows)} touches no memory (gather writes a zero row, scatter skips it) and is
+   * reported to the caller (see the LLVM backend's entry status).
+   */
+  record Gather(Node node, Buffer out, Buffer table, Buffer indices, Size count, Dim rows, Size row,
+      boolean scatter) implements Kernel {
+    @Override
+    public List<Node> nodes() {
+      return List.of(node);
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      return List.of(table, indices);
+    }
+  }
+
+  /** {@link MatMul} of each of {@code batches} pairs of matrices stored back to back. */
+  record BatchMatMul(Node node, Buffer out, Buffer a, Buffer b, Size batches, Dim m, Dim n, Dim k,
+      boolean transposeA, boolean transposeB) implements Kernel {
+    @Override
+    public List<Node> nodes() {
+      return List.of(node);
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      return List.of(a, b);
+    }
+  }
+
+  /** The i64 vector of {@code dims}' run-time sizes (x's values are never read). */
+  record ShapeOf(Node node, Buffer out, List<Dim> dims) implements Kernel {
+    public ShapeOf {
+      dims = List.copyOf(dims);
+    }
+
+    @Override
+    public List<Node> nodes() {
+      return List.of(node);
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      return List.of();
+    }
+  }
+
+  /** The inverse of the {@code n x n} matrix {@code in} (Gauss-Jordan, as the reference). */
+  record MatrixInverse(Node node, Buffer out, Buffer in, Dim n) implements Kernel {
+    @Override
+    public List<Node> nodes() {
+      return List.of(node);
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      return List.of(in);
     }
   }
 

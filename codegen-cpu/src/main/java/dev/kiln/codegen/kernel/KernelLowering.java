@@ -5,6 +5,7 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.OpKind;
 import dev.kiln.compiler.model.CompiledModel;
 import dev.kiln.compiler.model.EntryPoint;
+import dev.kiln.compiler.ops.Windows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,6 +50,22 @@ public final class KernelLowering {
     LOWERINGS.put("BroadcastLike", KernelLowering::broadcastLike);
     LOWERINGS.put("Transpose", KernelLowering::transpose);
     LOWERINGS.put("ElementCount", KernelLowering::elementCount);
+    LOWERINGS.put("Conv2D", (l, n) -> l.window(n, Kernel.WindowOp.CONV));
+    LOWERINGS.put("Conv2DBackpropInput", (l, n) -> l.window(n, Kernel.WindowOp.CONV_INPUT));
+    LOWERINGS.put("Conv2DBackpropFilter", (l, n) -> l.window(n, Kernel.WindowOp.CONV_FILTER));
+    LOWERINGS.put("MaxPool", (l, n) -> l.window(n, Kernel.WindowOp.MAX_POOL));
+    LOWERINGS.put("MaxPoolGrad", (l, n) -> l.window(n, Kernel.WindowOp.MAX_POOL_GRAD));
+    LOWERINGS.put("AvgPool", (l, n) -> l.window(n, Kernel.WindowOp.AVG_POOL));
+    LOWERINGS.put("AvgPoolGrad", (l, n) -> l.window(n, Kernel.WindowOp.AVG_POOL_GRAD));
+    LOWERINGS.put("Slice", KernelLowering::slice);
+    LOWERINGS.put("Unslice", KernelLowering::unslice);
+    LOWERINGS.put("Concat", KernelLowering::concat);
+    LOWERINGS.put("Gather", (l, n) -> l.gather(n, false));
+    LOWERINGS.put("ScatterAdd", (l, n) -> l.gather(n, true));
+    LOWERINGS.put("BatchMatMul", KernelLowering::batchMatmul);
+    LOWERINGS.put("MatrixInverse", (l, n) -> new Kernel.MatrixInverse(n, l.buffer(n), l.buffer(n.input(0)),
+        n.shape().dim(0)));
+    LOWERINGS.put("Shape", (l, n) -> new Kernel.ShapeOf(n, l.buffer(n), n.input(0).shape().dims()));
   }
 
   /** The non-elementwise ops this lowering handles. */
@@ -279,6 +296,16 @@ public final class KernelLowering {
         n.shape().dim(1), a.shape().dim(ta ? 0 : 1), ta, tb);
   }
 
+  private Kernel batchMatmul(Node n) {
+    Node a = n.input(0);
+    List<Dim> ad = a.shape().dims();
+    List<Dim> od = n.shape().dims();
+    int r = ad.size();
+    boolean ta = n.attrs().getBool("transposeA");
+    return new Kernel.BatchMatMul(n, buffer(n), buffer(a), buffer(n.input(1)), Size.of(od.subList(0, r - 2)),
+        od.get(r - 2), od.get(r - 1), ad.get(ta ? r - 2 : r - 1), ta, n.attrs().getBool("transposeB"));
+  }
+
   private Kernel reduction(Node n) {
     Node x = n.input(0);
     int rank = x.shape().rank();
@@ -376,6 +403,115 @@ public final class KernelLowering {
 
   private Kernel copyLoop(Node n, ScalarExpr.Load load) {
     return new Kernel.Map(List.of(n), buffer(n), n.shape().dims(), List.of(new Kernel.Let(n, load)));
+  }
+
+  /**
+   * A convolution, pool or gradient: the NHWC input shape x (the op's input, or its output for
+   * the input gradients), the window (the filter's or the attribute) and TensorFlow's geometry.
+   */
+  private Kernel window(Node n, Kernel.WindowOp op) {
+    List<Dim> x = switch (op) {
+      case CONV, CONV_FILTER, MAX_POOL, MAX_POOL_GRAD, AVG_POOL -> n.input(0).shape().dims();
+      case CONV_INPUT, AVG_POOL_GRAD -> n.shape().dims();
+    };
+    int[] k;
+    int f;
+    switch (op) {
+      case CONV -> {
+        List<Dim> w = n.input(1).shape().dims();
+        k = new int[] {(int) w.get(0).size(), (int) w.get(1).size()};
+        f = (int) w.get(3).size();
+      }
+      case CONV_INPUT -> {
+        List<Dim> w = n.input(0).shape().dims();
+        k = new int[] {(int) w.get(0).size(), (int) w.get(1).size()};
+        f = (int) w.get(3).size();
+      }
+      case CONV_FILTER -> {
+        List<Dim> w = n.shape().dims();
+        k = new int[] {(int) w.get(0).size(), (int) w.get(1).size()};
+        f = (int) w.get(3).size();
+      }
+      default -> {
+        k = n.attrs().getInts("window");
+        f = (int) x.get(3).size();
+      }
+    }
+    int[] s = n.attrs().getInts("strides");
+    boolean same = n.attrs().<String>get("padding").equals(Windows.SAME);
+    Windows.Axis rows = Windows.axis((int) x.get(1).size(), k[0], s[0], same);
+    Windows.Axis cols = Windows.axis((int) x.get(2).size(), k[1], s[1], same);
+    Kernel.WindowGeometry g = new Kernel.WindowGeometry(rows.in(), cols.in(), (int) x.get(3).size(),
+        k[0], k[1], f, rows.out(), cols.out(), s[0], s[1], rows.padBefore(), cols.padBefore());
+    List<Buffer> ins = new ArrayList<>();
+    for (Node in : n.inputs()) {
+      ins.add(buffer(in));
+    }
+    return new Kernel.Window(n, buffer(n), ins, op, x.get(0), g);
+  }
+
+  /** Row-major strides of {@code dims}. */
+  static List<Size> contiguous(List<Dim> dims) {
+    List<Size> s = new ArrayList<>();
+    for (int d = 0; d < dims.size(); d++) {
+      s.add(Size.of(dims.subList(d + 1, dims.size())));
+    }
+    return s;
+  }
+
+  /** The flat offset of coordinate {@code begin} under {@code strides}, as a sum of sizes. */
+  private static List<Size> base(int[] begin, List<Size> strides) {
+    List<Size> terms = new ArrayList<>();
+    for (int d = 0; d < begin.length; d++) {
+      if (begin[d] != 0) {
+        terms.add(new Size(begin[d] * strides.get(d).constant(), strides.get(d).symbols()));
+      }
+    }
+    return terms;
+  }
+
+  /** The block of x at begin (sizes checked at build time): one block the output's shape. */
+  private Kernel slice(Node n) {
+    Node x = n.input(0);
+    List<Dim> out = n.shape().dims();
+    return new Kernel.Blocks(n, buffer(n), false, List.of(new Kernel.Block(buffer(x), out,
+        base(n.attrs().getInts("begin"), contiguous(x.shape().dims())), contiguous(x.shape().dims()),
+        List.of(), contiguous(out))));
+  }
+
+  /** Zeros of like's shape with g written at begin. */
+  private Kernel unslice(Node n) {
+    Node g = n.input(0);
+    List<Dim> out = n.shape().dims();
+    return new Kernel.Blocks(n, buffer(n), true, List.of(new Kernel.Block(buffer(g), g.shape().dims(),
+        List.of(), contiguous(g.shape().dims()), base(n.attrs().getInts("begin"), contiguous(out)),
+        contiguous(out))));
+  }
+
+  /** Each input copied to its place along the axis (the joined dims are static). */
+  private Kernel concat(Node n) {
+    List<Dim> out = n.shape().dims();
+    int axis = n.attrs().getInt("axis");
+    int a = axis < 0 ? axis + out.size() : axis;
+    List<Size> outStrides = contiguous(out);
+    List<Kernel.Block> blocks = new ArrayList<>();
+    int at = 0;
+    for (Node x : n.inputs()) {
+      int[] begin = new int[out.size()];
+      begin[a] = at;
+      blocks.add(new Kernel.Block(buffer(x), x.shape().dims(), List.of(), contiguous(x.shape().dims()),
+          base(begin, outStrides), outStrides));
+      at += (int) x.shape().dim(a).size();
+    }
+    return new Kernel.Blocks(n, buffer(n), false, blocks);
+  }
+
+  /** Gather (params, indices) or ScatterAdd (updates, indices, like): rows of the table's shape. */
+  private Kernel gather(Node n, boolean scatter) {
+    Node indices = n.input(1);
+    List<Dim> table = (scatter ? n : n.input(0)).shape().dims();
+    return new Kernel.Gather(n, buffer(n), buffer(n.input(0)), buffer(indices),
+        Size.of(indices.shape().dims()), table.getFirst(), Size.of(table.subList(1, table.size())), scatter);
   }
 
   private Kernel elementCount(Node n) {

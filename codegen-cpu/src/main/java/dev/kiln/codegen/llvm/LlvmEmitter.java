@@ -54,6 +54,10 @@ final class LlvmEmitter {
     for (Buffer c : program.constants()) {
       ptrs.put(c, constant(c));
     }
+    if (program.steps().stream().anyMatch(k -> k instanceof Kernel.Gather)) {
+      entry.comment("no out-of-range index yet (gather and scatterAdd record the first one here)");
+      entry.store("i64", "0", status());
+    }
     List<Buffer> allocated = new ArrayList<>();
     for (Kernel k : program.steps()) {
       entry.comment("");
@@ -157,6 +161,12 @@ final class LlvmEmitter {
       case Kernel.Softmax s -> softmax(f, s, params);
       case Kernel.ArgExtremum a -> argExtremum(f, a, params);
       case Kernel.SoftmaxCrossEntropy x -> softmaxCrossEntropy(f, x, params);
+      case Kernel.Window w -> window(f, w);
+      case Kernel.Blocks b -> blocks(f, b, params);
+      case Kernel.Gather g -> gather(f, g);
+      case Kernel.BatchMatMul b -> batchMatmul(f, b);
+      case Kernel.ShapeOf x -> shapeOf(f, x);
+      case Kernel.MatrixInverse x -> matrixInverse(f, x);
       case Kernel.Copy c -> copy(f, c, params);
       case Kernel.Alias a -> throw new IllegalStateException("aliases have no kernel");
     };
@@ -287,8 +297,9 @@ final class LlvmEmitter {
     String o0 = f.loop("o", outSize);
     f.store(LlvmTypes.storage(accType), wide ? init : f.toStorage(accType, init), f.gep(LlvmTypes.storage(accType), acc, o0));
     f.endLoop();
-    List<Dim> inDims = r.in().dims();
-    List<Dim> outDims = r.out().dims();
+    // The input node's shape, not its buffer's: a reshape shares its source's buffer.
+    List<Dim> inDims = r.node().input(0).shape().dims();
+    List<Dim> outDims = r.node().shape().dims();
     List<Size> outStrides = new ArrayList<>();
     for (int d = 0; d < inDims.size(); d++) {
       int a = r.outAxis()[d];
@@ -333,16 +344,119 @@ final class LlvmEmitter {
    * (the inner loop contiguous in both); with it: dot products along contiguous rows of b.
    */
   private String matmul(LlvmFunction f, Kernel.MatMul mm, Map<Buffer, String> params) {
+    matmulBody(f, mm.out().dtype(), "%in0", "%in1", "%out", f.size(Size.of(mm.m())),
+        f.size(Size.of(mm.n())), f.size(Size.of(mm.k())), mm.transposeA(), mm.transposeB());
+    return "matMul";
+  }
+
+  /** One {@link #matmulBody} per batch, on the batch's matrices (row-major, back to back). */
+  private String batchMatmul(LlvmFunction f, Kernel.BatchMatMul mm) {
     DType t = mm.out().dtype();
-    String ct = LlvmTypes.compute(t);
-    boolean fl = t.isFloating();
+    String st = LlvmTypes.storage(t);
     String m = f.size(Size.of(mm.m()));
     String n = f.size(Size.of(mm.n()));
     String k = f.size(Size.of(mm.k()));
-    if (!mm.transposeB()) {
+    String q = f.loop("q", f.size(mm.batches()));
+    String a = f.gep(st, "%in0", f.madd(q, f.madd(m, k, null), null));
+    String b = f.gep(st, "%in1", f.madd(q, f.madd(k, n, null), null));
+    String o = f.gep(st, "%out", f.madd(q, f.madd(m, n, null), null));
+    matmulBody(f, t, a, b, o, m, n, k, mm.transposeA(), mm.transposeB());
+    f.endLoop();
+    return "batchMatMul";
+  }
+
+  /**
+   * Gauss-Jordan elimination on [A | I] with partial pivoting, in double, step for step as the
+   * reference ({@code MatrixInverse.invert}): the first largest |pivot| wins, rows with a zero
+   * factor are skipped, no fused multiply-adds, so results agree exactly before the final
+   * rounding. A singular matrix gives infinities or NaN, as there.
+   */
+  private String matrixInverse(LlvmFunction f, Kernel.MatrixInverse k) {
+    DType t = k.out().dtype();
+    String n = f.size(Size.of(k.n()));
+    String nn = f.madd(n, n, null);
+    module.declare("declare noalias ptr @malloc(i64)");
+    module.declare("declare void @free(ptr)");
+    String m = f.let("m", "call ptr @malloc(i64 " + f.madd(nn, "8", null) + ")");
+    String inv = f.let("inv", "call ptr @malloc(i64 " + f.madd(nn, "8", null) + ")");
+    String e = f.loop("e", nn);
+    f.store("double", LlvmTable.cast(f, t, DType.F64, f.loadElement(t, "%in0", e)), f.gep("double", m, e));
+    f.store("double", "0.0", f.gep("double", inv, e));
+    f.endLoop();
+    String d = f.loop("d", n);
+    f.store("double", "1.0", f.gep("double", inv, f.madd(d, n, d)));
+    f.endLoop();
+    String col = f.loop("col", n);
+    f.comment("partial pivoting: the first row with the largest |m[r, col]|");
+    String pivot = f.var("pivot", "i64", col);
+    String r0 = f.loop("r", f.let("next", "add nsw i64 " + col + ", 1"), n, "1");
+    String cand = LlvmTable.intrinsic(f, DType.F64, "fabs", f.load("double", f.gep("double", m, f.madd(r0, n, col))));
+    String pv = f.load("i64", pivot);
+    String best = LlvmTable.intrinsic(f, DType.F64, "fabs", f.load("double", f.gep("double", m, f.madd(pv, n, col))));
+    String gt = f.let("gt", "fcmp ogt double " + cand + ", " + best);
+    f.store("i64", f.let("pivot", "select i1 " + gt + ", i64 " + r0 + ", i64 " + pv), pivot);
+    f.endLoop();
+    String p = f.load("i64", pivot);
+    String endSwap = f.ifThen(f.let("swap", "icmp ne i64 " + p + ", " + col));
+    String j0 = f.loop("j", n);
+    for (String a : List.of(m, inv)) {
+      String x = f.gep("double", a, f.madd(col, n, j0));
+      String y = f.gep("double", a, f.madd(p, n, j0));
+      String xv = f.load("double", x);
+      String yv = f.load("double", y);
+      f.store("double", yv, x);
+      f.store("double", xv, y);
+    }
+    f.endLoop();
+    f.endIf(endSwap);
+    String piv = f.load("double", f.gep("double", m, f.madd(col, n, col)));
+    String j1 = f.loop("j", n);
+    for (String a : List.of(m, inv)) {
+      String x = f.gep("double", a, f.madd(col, n, j1));
+      f.store("double", f.let("scaled", "fdiv double " + f.load("double", x) + ", " + piv), x);
+    }
+    f.endLoop();
+    String r = f.loop("r", n);
+    String fct = f.load("double", f.gep("double", m, f.madd(r, n, col)));
+    String skip = f.let("skip", "or i1 " + f.let("self", "icmp eq i64 " + r + ", " + col) + ", "
+        + f.let("zero", "fcmp oeq double " + fct + ", 0.0"));
+    String endRow = f.ifThen(f.let("eliminate", "xor i1 " + skip + ", true"));
+    String j2 = f.loop("j", n);
+    for (String a : List.of(m, inv)) {
+      String src = f.load("double", f.gep("double", a, f.madd(col, n, j2)));
+      String x = f.gep("double", a, f.madd(r, n, j2));
+      f.store("double", f.let("elim", "fsub double " + f.load("double", x) + ", "
+          + f.let("prod", "fmul double " + fct + ", " + src)), x);
+    }
+    f.endLoop();
+    f.endIf(endRow);
+    f.endLoop();
+    f.endLoop();
+    String o = f.loop("e", nn);
+    f.storeElement(t, "%out", o, LlvmTable.cast(f, DType.F64, t, f.load("double", f.gep("double", inv, o))));
+    f.endLoop();
+    f.emit("call void @free(ptr " + m + ")");
+    f.emit("call void @free(ptr " + inv + ")");
+    return "matrixInverse";
+  }
+
+  /** The run-time shape: one store per dimension (symbolic ones from the kernel's parameters). */
+  private String shapeOf(LlvmFunction f, Kernel.ShapeOf s) {
+    for (int d = 0; d < s.dims().size(); d++) {
+      f.storeElement(DType.I64, "%out", Integer.toString(d), f.size(Size.of(s.dims().get(d))));
+    }
+    return "shape";
+  }
+
+  /** One matrix product {@code out = op(a) · op(b)} over the pointers given (see {@link #matmul}). */
+  private static void matmulBody(LlvmFunction f, DType t, String pa, String pb, String po, String m,
+      String n, String k, boolean transposeA, boolean transposeB) {
+    String ct = LlvmTypes.compute(t);
+    boolean fl = t.isFloating();
+    if (!transposeB) {
       f.comment("zero the output, then blocked i-k-j loops (" + BLOCK + "-wide blocks of i and k keep rows in cache)");
-      String z = f.loop("z", f.size(mm.out().size()));
-      f.storeElement(t, "%out", z, LlvmTypes.literal(t, 0));
+      String z = f.loop("z", f.madd(m, n, null));
+      f.storeElement(t, po, z, LlvmTypes.literal(t, 0));
       f.endLoop();
       String i0 = f.loop("i0", "0", m, Integer.toString(BLOCK));
       String iEnd = min(f, f.let("iend", "add nsw i64 " + i0 + ", " + BLOCK), m);
@@ -350,16 +464,16 @@ final class LlvmEmitter {
       String kEnd = min(f, f.let("kend", "add nsw i64 " + k0 + ", " + BLOCK), k);
       String i = f.loop("i", i0, iEnd, "1");
       String p = f.loop("p", k0, kEnd, "1");
-      String aAt = mm.transposeA() ? f.madd(p, m, i) : f.madd(i, k, p);
-      String av = f.loadElement(t, "%in0", aAt);
+      String aAt = transposeA ? f.madd(p, m, i) : f.madd(i, k, p);
+      String av = f.loadElement(t, pa, aAt);
       String bRow = f.madd(p, n, null);
       String oRow = f.madd(i, n, null);
       String j = f.loop("j", n);
-      String bv = f.loadElement(t, "%in1", f.let("idx", "add nsw i64 " + bRow + ", " + j));
+      String bv = f.loadElement(t, pb, f.let("idx", "add nsw i64 " + bRow + ", " + j));
       String oAt = f.let("idx", "add nsw i64 " + oRow + ", " + j);
-      String cur = f.loadElement(t, "%out", oAt);
+      String cur = f.loadElement(t, po, oAt);
       String prod = f.let("prod", (fl ? "fmul " : "mul ") + ct + " " + av + ", " + bv);
-      f.storeElement(t, "%out", oAt, f.let("sum", (fl ? "fadd " : "add ") + ct + " " + cur + ", " + prod));
+      f.storeElement(t, po, oAt, f.let("sum", (fl ? "fadd " : "add ") + ct + " " + cur + ", " + prod));
       closeNest(f, 5);
     } else {
       f.comment("b is transposed: out[i, j] is the dot product of a row of op(a) and row j of b");
@@ -367,17 +481,16 @@ final class LlvmEmitter {
       String j = f.loop("j", n);
       String acc = f.var("sum", ct, LlvmTypes.literal(t, 0));
       String p = f.loop("p", k);
-      String aAt = mm.transposeA() ? f.madd(p, m, i) : f.madd(i, k, p);
-      String av = f.loadElement(t, "%in0", aAt);
-      String bv = f.loadElement(t, "%in1", f.madd(j, k, p));
+      String aAt = transposeA ? f.madd(p, m, i) : f.madd(i, k, p);
+      String av = f.loadElement(t, pa, aAt);
+      String bv = f.loadElement(t, pb, f.madd(j, k, p));
       String prod = f.let("prod", (fl ? "fmul " : "mul ") + ct + " " + av + ", " + bv);
       String cur = f.load(ct, acc);
       f.store(ct, f.let("sum", (fl ? "fadd reassoc " : "add ") + ct + " " + cur + ", " + prod), acc);
       f.endLoop();
-      f.storeElement(t, "%out", f.madd(i, n, j), f.load(ct, acc));
+      f.storeElement(t, po, f.madd(i, n, j), f.load(ct, acc));
       closeNest(f, 2);
     }
-    return "matMul";
   }
 
   private static String min(LlvmFunction f, String a, String b) {
@@ -487,6 +600,291 @@ final class LlvmEmitter {
     f.storeElement(ot, "%out", f.madd(o, inner, q), LlvmTable.cast(f, DType.I64, ot, f.load("i64", best)));
     closeNest(f, 2);
     return a.min() ? "argMin" : "argMax";
+  }
+
+  /** The body of one valid tap: given the flat row index of input [b, y, x, 0] and (p * kw + q) * c. */
+  @FunctionalInterface
+  private interface TapBody {
+    void at(String xRow, String wRow);
+  }
+
+  /**
+   * Loops over the window rows and columns of output position (i, j), skipping padded taps (an
+   * unsigned compare rejects both negative and too-large coordinates), calling {@code body} for
+   * each valid one.
+   */
+  private static void taps(LlvmFunction f, Kernel.WindowGeometry g, String b, String i, String j, TapBody body) {
+    String p = f.loop("p", Integer.toString(g.kh()));
+    String y = f.let("y", "sub nsw i64 " + f.madd(i, Integer.toString(g.sh()), p) + ", " + g.ph());
+    String endY = f.ifThen(f.let("y.ok", "icmp ult i64 " + y + ", " + g.h()));
+    String q = f.loop("q", Integer.toString(g.kw()));
+    String x = f.let("x", "sub nsw i64 " + f.madd(j, Integer.toString(g.sw()), q) + ", " + g.pw());
+    String endX = f.ifThen(f.let("x.ok", "icmp ult i64 " + x + ", " + g.w()));
+    String xRow = f.madd(f.madd(f.madd(b, Integer.toString(g.h()), y), Integer.toString(g.w()), x),
+        Integer.toString(g.c()), null);
+    String wRow = f.madd(f.madd(p, Integer.toString(g.kw()), q), Integer.toString(g.c()), null);
+    body.at(xRow, wRow);
+    f.endIf(endX);
+    f.endLoop();
+    f.endIf(endY);
+    f.endLoop();
+  }
+
+  /** {@code *slot += v} on element {@code at} of a {@code t} array. */
+  private static void accumulate(LlvmFunction f, DType t, String base, String at, String v) {
+    String cur = f.loadElement(t, base, at);
+    f.storeElement(t, base, at, f.let("acc", "fadd " + LlvmTypes.compute(t) + " " + cur + ", " + v));
+  }
+
+  /**
+   * Convolutions, pools and their gradients as direct NHWC loop nests, the reference's order:
+   * batch, output row, output column, window taps, input channel, then the output channel
+   * innermost (contiguous in the output, filter and dOut rows, so O3 vectorises it). Outputs
+   * that accumulate are zeroed first; sums accumulate in the element type (the reference sums in
+   * double, so results agree to rounding).
+   */
+  private String window(LlvmFunction f, Kernel.Window k) {
+    Kernel.WindowGeometry g = k.g();
+    DType t = k.out().dtype();
+    String ct = LlvmTypes.compute(t);
+    String zero = LlvmTypes.literal(t, 0);
+    String c = Integer.toString(g.c());
+    String fs = Integer.toString(g.f());
+    Kernel.WindowOp op = k.op();
+    if (op != Kernel.WindowOp.MAX_POOL) {
+      f.comment("zero the accumulated output");
+      String z = f.loop("z", f.size(k.out().size()));
+      f.storeElement(t, "%out", z, zero);
+      f.endLoop();
+    }
+    String bestV = null;
+    String bestI = null;
+    if (op == Kernel.WindowOp.MAX_POOL_GRAD) {
+      f.comment("per window: each channel's first maximum (value and flat input index)");
+      module.declare("declare noalias ptr @malloc(i64)");
+      module.declare("declare void @free(ptr)");
+      bestV = f.let("bestv", "call ptr @malloc(i64 " + g.c() * 8L + ")");
+      bestI = f.let("besti", "call ptr @malloc(i64 " + g.c() * 8L + ")");
+    }
+    String b = f.loop("b", f.size(Size.of(k.batch())));
+    String i = f.loop("i", Integer.toString(g.oh()));
+    String j = f.loop("j", Integer.toString(g.ow()));
+    String o = f.madd(f.madd(f.madd(b, Integer.toString(g.oh()), i), Integer.toString(g.ow()), j), fs, null);
+    switch (op) {
+      case CONV -> taps(f, g, b, i, j, (xRow, wRow) -> {
+        String ch = f.loop("ch", c);
+        String xv = f.loadElement(t, "%in0", f.let("idx", "add nsw i64 " + xRow + ", " + ch));
+        String wBase = f.madd(f.let("idx", "add nsw i64 " + wRow + ", " + ch), fs, null);
+        String fo = f.loop("f", fs);
+        String wv = f.loadElement(t, "%in1", f.let("idx", "add nsw i64 " + wBase + ", " + fo));
+        accumulate(f, t, "%out", f.let("idx", "add nsw i64 " + o + ", " + fo),
+            f.let("prod", "fmul " + ct + " " + xv + ", " + wv));
+        closeNest(f, 2);
+      });
+      case CONV_INPUT -> taps(f, g, b, i, j, (xRow, wRow) -> {
+        String ch = f.loop("ch", c);
+        String wBase = f.madd(f.let("idx", "add nsw i64 " + wRow + ", " + ch), fs, null);
+        String acc = f.var("dot", ct, zero);
+        String fo = f.loop("f", fs);
+        String wv = f.loadElement(t, "%in0", f.let("idx", "add nsw i64 " + wBase + ", " + fo));
+        String dv = f.loadElement(t, "%in1", f.let("idx", "add nsw i64 " + o + ", " + fo));
+        f.store(ct, f.let("dot", "fadd reassoc " + ct + " " + f.load(ct, acc) + ", "
+            + f.let("prod", "fmul " + ct + " " + dv + ", " + wv)), acc);
+        f.endLoop();
+        accumulate(f, t, "%out", f.let("idx", "add nsw i64 " + xRow + ", " + ch), f.load(ct, acc));
+        f.endLoop();
+      });
+      case CONV_FILTER -> taps(f, g, b, i, j, (xRow, wRow) -> {
+        String ch = f.loop("ch", c);
+        String xv = f.loadElement(t, "%in0", f.let("idx", "add nsw i64 " + xRow + ", " + ch));
+        String wBase = f.madd(f.let("idx", "add nsw i64 " + wRow + ", " + ch), fs, null);
+        String fo = f.loop("f", fs);
+        String dv = f.loadElement(t, "%in1", f.let("idx", "add nsw i64 " + o + ", " + fo));
+        accumulate(f, t, "%out", f.let("idx", "add nsw i64 " + wBase + ", " + fo),
+            f.let("prod", "fmul " + ct + " " + xv + ", " + dv));
+        closeNest(f, 2);
+      });
+      case MAX_POOL -> {
+        String ch0 = f.loop("ch", c);
+        f.storeElement(t, "%out", f.let("idx", "add nsw i64 " + o + ", " + ch0), LlvmTypes.lowest(t));
+        f.endLoop();
+        f.comment("a larger tap replaces the maximum, a NaN tap too, and a NaN maximum stays");
+        taps(f, g, b, i, j, (xRow, wRow) -> {
+          String ch = f.loop("ch", c);
+          String v = f.loadElement(t, "%in0", f.let("idx", "add nsw i64 " + xRow + ", " + ch));
+          String at = f.let("idx", "add nsw i64 " + o + ", " + ch);
+          String cur = f.loadElement(t, "%out", at);
+          String take = f.let("take", "and i1 " + f.let("ord", "fcmp ord " + ct + " " + cur + ", " + cur)
+              + ", " + f.let("gt", "fcmp ugt " + ct + " " + v + ", " + cur));
+          f.storeElement(t, "%out", at, f.let("max", "select i1 " + take + ", " + ct + " " + v + ", " + ct + " " + cur));
+          f.endLoop();
+        });
+      }
+      case MAX_POOL_GRAD -> {
+        String bv = bestV;
+        String bi = bestI;
+        String ch0 = f.loop("ch", c);
+        f.store("i64", "-1", f.gep("i64", bi, ch0));
+        f.endLoop();
+        taps(f, g, b, i, j, (xRow, wRow) -> {
+          String ch = f.loop("ch", c);
+          String xAt = f.let("idx", "add nsw i64 " + xRow + ", " + ch);
+          String v = f.loadElement(t, "%in0", xAt);
+          String iSlot = f.gep("i64", bi, ch);
+          String vSlot = f.gep(ct, bv, ch);
+          String curI = f.load("i64", iSlot);
+          String cur = f.load(ct, vSlot);
+          String first = f.let("first", "icmp slt i64 " + curI + ", 0");
+          String better = f.let("better", "and i1 " + f.let("ord", "fcmp ord " + ct + " " + cur + ", " + cur)
+              + ", " + f.let("gt", "fcmp ugt " + ct + " " + v + ", " + cur));
+          String take = f.let("take", "or i1 " + first + ", " + better);
+          f.store("i64", f.let("besti", "select i1 " + take + ", i64 " + xAt + ", i64 " + curI), iSlot);
+          f.store(ct, f.let("bestv", "select i1 " + take + ", " + ct + " " + v + ", " + ct + " " + cur), vSlot);
+          f.endLoop();
+        });
+        f.comment("route each dOut element to its window's first maximum");
+        String ch = f.loop("ch", c);
+        String at = f.load("i64", f.gep("i64", bi, ch));
+        String dv = f.loadElement(t, "%in1", f.let("idx", "add nsw i64 " + o + ", " + ch));
+        accumulate(f, t, "%out", at, dv);
+        f.endLoop();
+      }
+      case AVG_POOL -> {
+        String count = f.var("count", "i64", "0");
+        taps(f, g, b, i, j, (xRow, wRow) -> {
+          f.store("i64", f.let("count", "add nsw i64 " + f.load("i64", count) + ", 1"), count);
+          String ch = f.loop("ch", c);
+          String v = f.loadElement(t, "%in0", f.let("idx", "add nsw i64 " + xRow + ", " + ch));
+          accumulate(f, t, "%out", f.let("idx", "add nsw i64 " + o + ", " + ch), v);
+          f.endLoop();
+        });
+        String n = f.let("n", "sitofp i64 " + f.load("i64", count) + " to " + ct);
+        String ch = f.loop("ch", c);
+        String at = f.let("idx", "add nsw i64 " + o + ", " + ch);
+        f.storeElement(t, "%out", at, f.let("mean", "fdiv " + ct + " " + f.loadElement(t, "%out", at) + ", " + n));
+        f.endLoop();
+      }
+      case AVG_POOL_GRAD -> {
+        f.comment("count the window's taps inside the input, then spread dOut / count over them");
+        String count = f.var("count", "i64", "0");
+        taps(f, g, b, i, j, (xRow, wRow) ->
+            f.store("i64", f.let("count", "add nsw i64 " + f.load("i64", count) + ", 1"), count));
+        String n = f.let("n", "sitofp i64 " + f.load("i64", count) + " to " + ct);
+        taps(f, g, b, i, j, (xRow, wRow) -> {
+          String ch = f.loop("ch", c);
+          String dv = f.loadElement(t, "%in0", f.let("idx", "add nsw i64 " + o + ", " + ch));
+          accumulate(f, t, "%out", f.let("idx", "add nsw i64 " + xRow + ", " + ch),
+              f.let("share", "fdiv " + ct + " " + dv + ", " + n));
+          f.endLoop();
+        });
+      }
+    }
+    closeNest(f, 3);
+    if (bestV != null) {
+      f.emit("call void @free(ptr " + bestV + ")");
+      f.emit("call void @free(ptr " + bestI + ")");
+    }
+    return lowerFirst(k.node().op().name());
+  }
+
+  /** Zeroes the output if asked, then copies each block with a loop nest (innermost contiguous). */
+  private String blocks(LlvmFunction f, Kernel.Blocks k, Map<Buffer, String> params) {
+    DType t = k.out().dtype();
+    if (k.zero()) {
+      String bytes = f.madd(f.size(k.out().size()), Integer.toString(t.byteSize()), null);
+      module.declare("declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)");
+      f.emit("call void @llvm.memset.p0.i64(ptr %out, i8 0, i64 " + bytes + ", i1 false)");
+    }
+    String st = LlvmTypes.storage(t);
+    for (Kernel.Block b : k.blocks()) {
+      f.comment("block of " + b.in().node().name() + " " + b.in().node().type());
+      String inBase = sum(f, b.inBase());
+      String outBase = sum(f, b.outBase());
+      List<String> idx = openNest(f, b.domain(), "i");
+      String from = f.let("idx", "add nsw i64 " + inBase + ", " + offset(f, idx, b.inStrides()));
+      String to = f.let("idx", "add nsw i64 " + outBase + ", " + offset(f, idx, b.outStrides()));
+      // Storage values move unchanged (f16, bf16 and bool included).
+      f.store(st, f.load(st, f.gep(st, params.get(b.in()), from)), f.gep(st, "%out", to));
+      closeNest(f, b.domain().size());
+    }
+    return lowerFirst(k.node().op().name());
+  }
+
+  /** Σ sizes as an i64 value. */
+  private static String sum(LlvmFunction f, List<Size> sizes) {
+    String s = "0";
+    for (Size z : sizes) {
+      s = f.madd(f.size(z), "1", s);
+    }
+    return s;
+  }
+
+  /**
+   * The entry's status global {@code @<symbol>.status}, {@code [3 x i64]}: the first bad index's
+   * op (0 none, 1 gather, 2 scatterAdd), the index and the table's row count. The entry zeroes
+   * it on entry; {@code NativeEntry} reads it after the call and throws.
+   */
+  private String status() {
+    return module.global("status:" + symbol, symbol + ".status",
+        name -> "; the first out-of-range gather/scatterAdd index of the last call: op (0 none, 1 gather,"
+            + " 2 scatterAdd), index, rows\n" + name + " = global [3 x i64] zeroinitializer, align 8");
+  }
+
+  /**
+   * Row copies (gather) or row sums (scatterAdd) by index; an index outside [0, rows) is an
+   * unsigned compare away from touching memory: its gather row is zeroed, its scatter row
+   * skipped, and the first one is recorded in the entry's status for the caller to report.
+   */
+  private String gather(LlvmFunction f, Kernel.Gather g) {
+    DType t = g.out().dtype();
+    DType it = g.indices().dtype();
+    String st = LlvmTypes.storage(t);
+    String row = f.size(g.row());
+    String rows = f.size(Size.of(g.rows()));
+    if (g.scatter()) {
+      String bytes = f.madd(f.size(g.out().size()), Integer.toString(t.byteSize()), null);
+      module.declare("declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)");
+      f.emit("call void @llvm.memset.p0.i64(ptr %out, i8 0, i64 " + bytes + ", i1 false)");
+    }
+    String i = f.loop("i", f.size(g.count()));
+    String idx = f.loadElement(it, "%in1", i);
+    if (it != DType.I64) {
+      idx = LlvmTable.cast(f, it, DType.I64, idx);
+    }
+    String ok = f.let("in.range", "icmp ult i64 " + idx + ", " + rows);
+    String src = f.madd(g.scatter() ? i : idx, row, null);
+    String dst = f.madd(g.scatter() ? idx : i, row, null);
+    String endOk = f.ifThen(ok);
+    String j = f.loop("j", row);
+    String from = f.let("idx", "add nsw i64 " + src + ", " + j);
+    String to = f.let("idx", "add nsw i64 " + dst + ", " + j);
+    if (g.scatter()) {
+      String v = f.loadElement(t, "%in0", from);
+      String cur = f.loadElement(t, "%out", to);
+      String ct = LlvmTypes.compute(t);
+      f.storeElement(t, "%out", to, f.let("sum", (t.isFloating() ? "fadd " : "add ") + ct + " " + cur + ", " + v));
+    } else {
+      f.store(st, f.load(st, f.gep(st, "%in0", from)), f.gep(st, "%out", to));
+    }
+    f.endLoop();
+    f.endIf(endOk);
+    String endBad = f.ifThen(f.let("bad", "xor i1 " + ok + ", true"));
+    if (!g.scatter()) {
+      String z = f.loop("j", row);
+      f.store(st, LlvmTypes.storage(t).equals("float") || LlvmTypes.storage(t).equals("double")
+          ? LlvmTypes.literal(t, 0) : "0", f.gep(st, "%out", f.let("idx", "add nsw i64 " + dst + ", " + z)));
+      f.endLoop();
+    }
+    String status = status();
+    String fresh = f.let("fresh", "icmp eq i64 " + f.load("i64", status) + ", 0");
+    String endFresh = f.ifThen(fresh);
+    f.store("i64", g.scatter() ? "2" : "1", status);
+    f.store("i64", idx, f.gep("i64", status, "1"));
+    f.store("i64", rows, f.gep("i64", status, "2"));
+    f.endIf(endFresh);
+    f.endIf(endBad);
+    f.endLoop();
+    return g.scatter() ? "scatterAdd" : "gather";
   }
 
   private String copy(LlvmFunction f, Kernel.Copy c, Map<Buffer, String> params) {

@@ -29,12 +29,14 @@ import org.junit.jupiter.api.Test;
  * where {@code kiln-runtime-llvm} is on the class path: runtime-llvm and samples/mnist-softmax.)
  */
 class JavaBackendBackendChoiceTest {
-  /** inverse(x), a fetch: MatrixInverse has no LLVM kernel. */
+  /** inverse(x), a fetch, reading x through At (x viewed as [1, 2, 2], step 0): At has no LLVM kernel. */
   private static CompiledModel inverse() {
     GraphBuilder b = new GraphBuilder();
     Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(2, 2));
     Node w = Emit.variable(b, "w", DType.F32, Shape.of(2, 2), "zeros");
-    Node inv = Emit.add(b, Emit.matrixInverse(b, x), w);
+    Node step = b.apply(dev.kiln.compiler.ops.StandardOps.AT, dev.kiln.compiler.ir.Attrs.NONE,
+        Emit.reshape(b, x, 1, 2, 2), Emit.scalar(b, DType.I32, 0));
+    Node inv = Emit.add(b, Emit.matrixInverse(b, step), w);
     return KilnCompiler.compile(new ModelSpec("test.choice", "Inverse", b.graph(), List.of(x), List.of(w),
         List.of(new ModelSpec.Named("inverse", inv)), List.of()));
   }
@@ -42,14 +44,14 @@ class JavaBackendBackendChoiceTest {
   @Test
   void explicitLlvmForAModelWithoutLlvmCodeNamesTheMissingOp() throws Exception {
     CompiledModel model = inverse();
-    assertEquals(java.util.Set.of("MatrixInverse"), LlvmBackend.missingOps(model));
+    assertEquals(java.util.Set.of("At"), LlvmBackend.missingOps(model));
     List<GeneratedFile> files = JavaBackend.generate(model);
     Class<?> cls = InMemoryJavac.compileAndLoad(files, "test.choice.InverseCompiled");
     Method create = cls.getMethod("create", long.class, Backend.class);
     InvocationTargetException e = assertThrows(InvocationTargetException.class,
         () -> create.invoke(null, 1L, Backend.LLVM));
     assertTrue(e.getCause() instanceof IllegalStateException, e.getCause().toString());
-    assertEquals("the LLVM backend cannot run Inverse: the LLVM backend has no kernel for its op MatrixInverse;"
+    assertEquals("the LLVM backend cannot run Inverse: the LLVM backend has no kernel for its op At;"
         + " create it with Backend.JAVA or AUTO", e.getCause().getMessage());
 
     // AUTO and the one-argument create run it on Java.

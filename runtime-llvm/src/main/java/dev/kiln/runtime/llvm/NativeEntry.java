@@ -58,6 +58,7 @@ public final class NativeEntry {
   private final String symbol;
   private final MemorySegment address;
   private final MethodHandle handle;
+  private final MemorySegment status; // null unless the entry gathers or scatters
   private MemorySegment[] slots = new MemorySegment[0]; // reused argument buffers, guarded by this
   private MemorySegment pointers = MemorySegment.NULL;
   private MemorySegment sizeArray = MemorySegment.NULL;
@@ -67,6 +68,38 @@ public final class NativeEntry {
     this.symbol = symbol;
     this.address = address;
     this.handle = Linker.nativeLinker().downcallHandle(address, SIGNATURE);
+    this.status = status(module, symbol);
+  }
+
+  /**
+   * The entry's status global {@code <symbol>.status} ({@code [3 x i64]}: op, index, rows), which
+   * entries with gather or scatterAdd kernels define; null for the others.
+   */
+  private static MemorySegment status(JitModule module, String symbol) {
+    try {
+      return module.address(symbol + ".status").reinterpret(3 * 8);
+    } catch (LlvmException e) {
+      return null;
+    }
+  }
+
+  /**
+   * An out-of-range gather/scatterAdd index of the last call, as the reference interpreter words
+   * it. The kernels never touch memory for such an index (a zero row, a skipped update) and
+   * record the first one; the results of that call are not handed out. Concurrent
+   * {@link #invoke}s of one entry share the record (as they share the code), so under races the
+   * report may name another call's index.
+   */
+  private void checkStatus() {
+    if (status == null || status.get(JAVA_LONG, 0) == 0) {
+      return;
+    }
+    long op = status.get(JAVA_LONG, 0);
+    long index = status.get(JAVA_LONG, 8);
+    long rows = status.get(JAVA_LONG, 16);
+    status.set(JAVA_LONG, 0, 0);
+    throw new IndexOutOfBoundsException((op == 2 ? "scatterAdd" : "gather") + ": index " + index
+        + " is out of range for a table of " + rows + " rows");
   }
 
   public String symbol() {
@@ -138,6 +171,7 @@ public final class NativeEntry {
       throw new LlvmException("calling native entry point " + symbol + " failed: " + t, t);
     }
     ParallelFor.rethrowFailure(symbol);
+    checkStatus();
   }
 
   /** The reusable native buffer of a slot, grown when {@code a} needs more, and recorded in the pointer array. */

@@ -1,0 +1,350 @@
+package dev.kiln.runtime.llvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kiln.codegen.kernel.Buffer;
+import dev.kiln.codegen.kernel.KernelLowering;
+import dev.kiln.codegen.kernel.KernelProgram;
+import dev.kiln.codegen.llvm.LlvmBackend;
+import dev.kiln.compiler.interp.Interpreter;
+import dev.kiln.compiler.interp.Value;
+import dev.kiln.compiler.ir.Dim;
+import dev.kiln.compiler.ir.GraphBuilder;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Shape;
+import dev.kiln.compiler.model.CompiledModel;
+import dev.kiln.compiler.model.EntryPoint;
+import dev.kiln.compiler.model.ModelSpec;
+import dev.kiln.compiler.ops.Emit;
+import dev.kiln.compiler.passes.KilnCompiler;
+import dev.kiln.dsl.DType;
+import dev.kiln.runtime.NDArray;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The LLVM kernels of the non-elementwise op families (convolutions, pools, ...) against the
+ * reference interpreter: tiny models with a symbolic batch, each op fetched directly on random
+ * inputs and trained through (loss = Σ y², so every gradient kernel runs), JIT-compiled at O3 and
+ * compared element by element at a batch of 1 and of 5, within 2e-5 of each result's largest
+ * element.
+ */
+class LlvmOpsVsInterpreterTest {
+  private static final LlvmJit JIT = new LlvmJit(LlvmJit.Options.defaults().withoutCache());
+  private static final Dim BATCH = Dim.symbol("batch");
+
+  // ---- convolutions and pools ---------------------------------------------------------------
+
+  @Test
+  void convolutionsAndTheirGradientsMatchTheInterpreter() {
+    for (String padding : List.of("SAME", "VALID")) {
+      CompiledModel m = model("Conv" + padding, b -> {
+        Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(7), Dim.of(6), Dim.of(3)));
+        Node w1 = Emit.variable(b, "w1", DType.F32, Shape.of(3, 2, 3, 4), "zeros");
+        Node w2 = Emit.variable(b, "w2", DType.F32, Shape.of(2, 3, 4, 5), "zeros");
+        Node y1 = Emit.conv2d(b, x, w1, new int[] {2, 1}, padding);
+        Node y2 = Emit.conv2d(b, y1, w2, new int[] {1, 2}, padding);
+        Node d = Emit.placeholder(b, "d", DType.F32, y1.shape());
+        return new Parts(List.of(x, d), List.of(w1, w2), List.of(
+            new ModelSpec.Named("conv", y2),
+            new ModelSpec.Named("backpropInput", Emit.conv2dBackpropInput(b, w1, d, new int[] {7, 6}, new int[] {2, 1}, padding)),
+            new ModelSpec.Named("backpropFilter", Emit.conv2dBackpropFilter(b, x, d, new int[] {3, 2}, new int[] {2, 1}, padding))),
+            y2);
+      });
+      check(m, 1);
+      check(m, 5);
+    }
+  }
+
+  @Test
+  void poolsAndTheirGradientsMatchTheInterpreter() {
+    for (String padding : List.of("SAME", "VALID")) {
+      CompiledModel m = model("Pool" + padding, b -> {
+        Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(7), Dim.of(8), Dim.of(3)));
+        Node w = Emit.variable(b, "w", DType.F32, Shape.of(1, 1, 3, 4), "zeros");
+        Node h = Emit.conv2d(b, x, w, new int[] {1, 1}, "VALID");
+        Node max = Emit.maxPool(b, h, new int[] {3, 2}, new int[] {2, 2}, padding);
+        Node avg = Emit.avgPool(b, h, new int[] {2, 3}, new int[] {1, 2}, padding);
+        Node loss = Emit.add(b, Emit.reduceSum(b, Emit.square(b, max), false),
+            Emit.reduceSum(b, Emit.square(b, avg), false));
+        return new Parts(List.of(x), List.of(w), List.of(
+            new ModelSpec.Named("maxPool", Emit.maxPool(b, x, new int[] {2, 2}, new int[] {2, 2}, padding)),
+            new ModelSpec.Named("avgPool", Emit.avgPool(b, x, new int[] {3, 3}, new int[] {2, 1}, padding))),
+            null, loss);
+      });
+      check(m, 1);
+      check(m, 5);
+    }
+  }
+
+  // ---- slices and concatenation ------------------------------------------------------------
+
+  @Test
+  void slicesAndConcatenationMatchTheInterpreter() {
+    CompiledModel m = model("Blocks", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(6), Dim.of(5)));
+      Node t = Emit.placeholder(b, "t", DType.F32, Shape.of(Dim.of(4), BATCH, Dim.of(3)));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(6, 5), "zeros");
+      Node y = Emit.mul(b, x, w);
+      Node a = Emit.slice(b, y, new int[] {0, 1, 2}, new int[] {-1, 3, 2});
+      Node c = Emit.slice(b, y, new int[] {0, 0, 0}, new int[] {-1, 3, 4});
+      Node joined = Emit.concat(b, -1, List.of(a, c, a));
+      Node d = Emit.slice(b, y, new int[] {0, 0, 1}, new int[] {-1, -1, 4});
+      Node rows = Emit.concat(b, 1, List.of(c, d));
+      Node loss = Emit.add(b, Emit.reduceSum(b, Emit.square(b, joined), false),
+          Emit.reduceSum(b, Emit.square(b, rows), false));
+      return new Parts(List.of(x, t), List.of(w), List.of(
+          new ModelSpec.Named("joined", joined),
+          new ModelSpec.Named("rows", rows),
+          // A begin past a symbolic axis: the base offset is 1 * batch * 3 + 1.
+          new ModelSpec.Named("symbolicBase", Emit.slice(b, t, new int[] {1, 0, 1}, new int[] {2, -1, 2})),
+          new ModelSpec.Named("unslice", Emit.unslice(b, a, x, new int[] {0, 2, 1}))),
+          null, loss);
+    });
+    check(m, 1);
+    check(m, 5);
+  }
+
+  // ---- gathers and scatters -----------------------------------------------------------------
+
+  private static CompiledModel gatherModel(DType indexType) {
+    return model("Gather" + indexType, b -> {
+      Node ids = Emit.placeholder(b, "ids", indexType, Shape.of(BATCH, Dim.of(4)));
+      Node updates = Emit.placeholder(b, "updates", DType.F32, Shape.of(BATCH, Dim.of(4), Dim.of(3)));
+      Node table = Emit.variable(b, "table", DType.F32, Shape.of(6, 3), "zeros");
+      Node rows = Emit.gather(b, table, ids);
+      return new Parts(List.of(ids, updates), List.of(table), List.of(
+          new ModelSpec.Named("rows", rows),
+          new ModelSpec.Named("scattered", Emit.scatterAdd(b, updates, ids, table))),
+          rows);
+    });
+  }
+
+  @Test
+  void gatherAndScatterAddMatchTheInterpreter() {
+    for (DType t : List.of(DType.I32, DType.I64)) {
+      CompiledModel m = gatherModel(t);
+      check(m, 1);
+      check(m, 5); // indices in [0, 4) of 6 rows: repeats accumulate in the scatter
+    }
+  }
+
+  /**
+   * An index outside the table never touches memory: the call throws the interpreter's
+   * sentence (the first bad index) and the entry keeps working for good indices.
+   */
+  @Test
+  void outOfRangeIndicesAreReportedNotFollowed() {
+    CompiledModel m = gatherModel(DType.I64);
+    try (JitModule module = JIT.compile(m.simpleName(), LlvmBackend.generate(m).getFirst().content())) {
+      String[] symbols = new String[2];
+      for (EntryPoint ep : m.entryPoints()) {
+        if (ep.name().equals("rows")) {
+          symbols[0] = LlvmBackend.symbol(m, ep);
+        } else if (ep.name().equals("scattered")) {
+          symbols[1] = LlvmBackend.symbol(m, ep);
+        }
+      }
+      NDArray table = NDArray.of(new float[18], 6, 3);
+      NDArray updates = NDArray.of(new float[2 * 4 * 3], 2, 4, 3);
+      NDArray bad = NDArray.of(new long[] {0, 1, 2, 3, 5, -1, 1_000_000_000_000L, 7}, 2, 4);
+      NDArray good = NDArray.of(new long[] {0, 1, 2, 3, 5, 5, 4, 0}, 2, 4);
+      NativeEntry gather = module.entry(symbols[0]);
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+          () -> gather.call(new NDArray[] {bad}, new NDArray[] {table},
+              new NDArray[] {NDArray.zeros(DType.F32, 2, 4, 3)}, 2));
+      assertEquals("gather: index -1 is out of range for a table of 6 rows", e.getMessage());
+      NativeEntry scatter = module.entry(symbols[1]);
+      var s = org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+          () -> scatter.call(new NDArray[] {bad, updates}, new NDArray[] {table},
+              new NDArray[] {NDArray.zeros(DType.F32, 6, 3)}, 2));
+      assertEquals("scatterAdd: index -1 is out of range for a table of 6 rows", s.getMessage());
+      NDArray out = NDArray.zeros(DType.F32, 2, 4, 3);
+      NDArray ones = NDArray.of(new float[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5}, 6, 3);
+      gather.call(new NDArray[] {good}, new NDArray[] {ones}, new NDArray[] {out}, 2);
+      assertEquals(5f, out.floats()[4 * 3]);
+      assertEquals(4f, out.floats()[6 * 3]);
+    }
+  }
+
+  // ---- batched products and shapes ---------------------------------------------------------
+
+  @Test
+  void batchMatMulAndShapeMatchTheInterpreter() {
+    CompiledModel m = model("Batched", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(2), Dim.of(3), Dim.of(4)));
+      Node y = Emit.placeholder(b, "y", DType.F32, Shape.of(BATCH, Dim.of(2), Dim.of(4), Dim.of(5)));
+      Node v = Emit.variable(b, "v", DType.F32, Shape.of(3, 4), "zeros");
+      Node a = Emit.mul(b, x, v);
+      Node c = Emit.matmul(b, a, y, false, false);
+      List<ModelSpec.Named> fetches = new ArrayList<>();
+      fetches.add(new ModelSpec.Named("product", c));
+      // op(a) [.., 3, 4] needs a stored [.., 4, 3] when transposed; op(b) [.., 4, 5] likewise.
+      Node at = Emit.permute(b, x, 0, 1, 3, 2);
+      Node yt = Emit.permute(b, y, 0, 1, 3, 2);
+      fetches.add(new ModelSpec.Named("ta", Emit.matmul(b, at, y, true, false)));
+      fetches.add(new ModelSpec.Named("tb", Emit.matmul(b, x, yt, false, true)));
+      fetches.add(new ModelSpec.Named("tab", Emit.matmul(b, at, yt, true, true)));
+      fetches.add(new ModelSpec.Named("shape", Emit.shape(b, y)));
+      return new Parts(List.of(x, y), List.of(v), fetches, c);
+    });
+    check(m, 1);
+    check(m, 5);
+  }
+
+  @Test
+  void matrixInverseMatchesTheInterpreter() {
+    for (DType t : List.of(DType.F32, DType.F64)) {
+      CompiledModel m = model("Inverse" + t, b -> {
+        Node x = Emit.placeholder(b, "x", t, Shape.of(BATCH, Dim.of(4)));
+        Node p = Emit.placeholder(b, "p", t, Shape.of(5, 5));
+        Node v = Emit.variable(b, "v", t, Shape.of(4, 4), "zeros");
+        Node y = Emit.matmul(b, x, Emit.matrixInverse(b, v), false, false);
+        return new Parts(List.of(x, p), List.of(v), List.of(
+            new ModelSpec.Named("inverse", Emit.matrixInverse(b, p))), y);
+      });
+      check(m, 1);
+      check(m, 5);
+    }
+  }
+
+  /** A reshape shares its source's buffer; a reduction of it folds the reshaped axes (CharLstm's case). */
+  @Test
+  void reductionsOfAReshapeFoldTheReshapedAxes() {
+    CompiledModel m = model("ReshapedReduce", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(12)));
+      Node v = Emit.variable(b, "v", DType.F32, Shape.of(12), "zeros");
+      Node r = Emit.reshape(b, Emit.mul(b, x, v), Shape.of(BATCH, Dim.of(3), Dim.of(4)));
+      return new Parts(List.of(x), List.of(v), List.of(
+          new ModelSpec.Named("sums", Emit.reduceSum(b, r, false, 2)),
+          new ModelSpec.Named("means", Emit.reduceMean(b, r, true, 1))),
+          Emit.reduceMean(b, r, false, 1));
+    });
+    check(m, 1);
+    check(m, 5);
+  }
+
+  // ---- harness ------------------------------------------------------------------------------
+
+  /**
+   * A test model: inputs, variables, fetched nodes and the node whose Σ y² is the loss (or the
+   * loss itself when {@code loss} is given).
+   */
+  record Parts(List<Node> inputs, List<Node> params, List<ModelSpec.Named> fetches, Node squared, Node loss) {
+    Parts(List<Node> inputs, List<Node> params, List<ModelSpec.Named> fetches, Node squared) {
+      this(inputs, params, fetches, squared, null);
+    }
+  }
+
+  private static CompiledModel model(String name, Function<GraphBuilder, Parts> build) {
+    GraphBuilder b = new GraphBuilder();
+    Parts p = build.apply(b);
+    Node loss = p.loss() != null ? p.loss() : Emit.reduceSum(b, Emit.square(b, p.squared()), false);
+    return KilnCompiler.compile(new ModelSpec("test.ops", name, b.graph(), p.inputs(), p.params(),
+        p.fetches(), List.of(new ModelSpec.Named("loss", loss))));
+  }
+
+  /** Every entry point's output and gradients vs the interpreter, on Gaussian inputs and variables. */
+  static void check(CompiledModel model, int batch) {
+    SplittableRandom rng = new SplittableRandom(batch * 31L + model.simpleName().hashCode());
+    Map<String, Value> feeds = new HashMap<>();
+    Map<String, Value> variables = new HashMap<>();
+    for (Node in : model.inputs()) {
+      feeds.put(in.attrs().get("name"), random(in, batch, rng));
+    }
+    for (Node p : model.params()) {
+      variables.put(p.attrs().get("name"), random(p, batch, rng));
+    }
+    String ir = LlvmBackend.generate(model).getFirst().content();
+    try (JitModule module = JIT.compile(model.simpleName(), ir)) {
+      for (EntryPoint ep : model.entryPoints()) {
+        KernelProgram p = LlvmBackend.lower(model, ep);
+        List<Node> results = KernelLowering.results(ep);
+        Map<Node, Value> ref = new Interpreter(feeds, variables).run(results);
+        List<NDArray> inputs = new ArrayList<>();
+        List<NDArray> params = new ArrayList<>();
+        List<NDArray> outputs = new ArrayList<>();
+        for (Buffer b : p.slots()) {
+          switch (b.kind()) {
+            case INPUT -> inputs.add(ndarray(feeds.get(b.node().attrs().<String>get("name"))));
+            case PARAM -> params.add(ndarray(variables.get(b.node().attrs().<String>get("name"))));
+            default -> outputs.add(NDArray.zeros(b.dtype(), shape(b.node(), batch)));
+          }
+        }
+        long[] sizes = new long[p.symbols().size()];
+        java.util.Arrays.fill(sizes, batch); // "batch" is the one symbol
+        module.entry(LlvmBackend.symbol(model, ep)).call(inputs.toArray(NDArray[]::new),
+            params.toArray(NDArray[]::new), outputs.toArray(NDArray[]::new), sizes);
+        assertEquals(results.size(), outputs.size(), "result slots of " + ep.name());
+        for (int r = 0; r < results.size(); r++) {
+          Value want = ref.get(results.get(r));
+          NDArray got = outputs.get(r);
+          assertEquals(want.size(), got.size(), "size of result " + r);
+          // Relative to the result's largest element: kernels sum in f32, the reference in
+          // double, so a sum with cancellation differs by rounding of its largest terms.
+          double scale = 1;
+          for (int i = 0; i < want.size(); i++) {
+            scale = Math.max(scale, Math.abs(want.get(i)));
+          }
+          for (int i = 0; i < want.size(); i++) {
+            double w = want.get(i);
+            double g = got.elementAsDouble(i);
+            if (!(Math.abs(g - w) <= 2e-5 * scale)) {
+              throw new AssertionError(model.simpleName() + " batch " + batch + ", entry "
+                  + LlvmBackend.symbol(model, ep) + ", result " + r + " (" + results.get(r).name()
+                  + ") element " + i + " is " + g + ", the interpreter says " + w);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static int[] shape(Node n, int batch) {
+    return n.shape().dims().stream().mapToInt(d -> d.isStatic() ? (int) d.size() : batch).toArray();
+  }
+
+  static NDArray ndarray(Value v) {
+    int n = v.size();
+    return switch (v.dtype()) {
+      case F32 -> {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = (float) v.get(i);
+        }
+        yield NDArray.of(a, v.shape());
+      }
+      case F64 -> NDArray.of(v.data().clone(), v.shape());
+      case I64 -> {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = (long) v.get(i);
+        }
+        yield NDArray.of(a, v.shape());
+      }
+      case I32 -> {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = (int) v.get(i);
+        }
+        yield NDArray.of(a, v.shape());
+      }
+      default -> throw new IllegalArgumentException("no test conversion for " + v.dtype());
+    };
+  }
+
+  /** Gaussian floats (rounded to f32); integers uniform in [0, 4) (valid indices for the tests). */
+  static Value random(Node n, int batch, SplittableRandom rng) {
+    int[] shape = shape(n, batch);
+    double[] data = new double[Value.sizeOf(shape)];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = n.type().dtype().isFloating() ? (float) rng.nextGaussian() : rng.nextInt(4);
+    }
+    return new Value(n.type().dtype(), shape, data);
+  }
+}
