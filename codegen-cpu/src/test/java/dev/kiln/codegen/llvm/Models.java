@@ -11,16 +11,19 @@ import dev.kiln.compiler.passes.KilnCompiler;
 import dev.kiln.dsl.DType;
 import java.util.List;
 
-/** Tiny models of the two MNIST samples, compiled by the passes (forward and backward). */
-final class Models {
-  static final int FEATURES = 20;
-  static final int HIDDEN = 24;
-  static final int CLASSES = 4;
+/**
+ * Tiny models of the two MNIST samples, compiled by the passes (forward and backward). Public
+ * because runtime-llvm's tests use them too, through this module's test-jar.
+ */
+public final class Models {
+  public static final int FEATURES = 20;
+  public static final int HIDDEN = 24;
+  public static final int CLASSES = 4;
 
   private Models() {}
 
   /** softmax(x·W + b), mean cross-entropy through log(softmax), argmax accuracy. */
-  static CompiledModel softmaxRegression() {
+  public static CompiledModel softmaxRegression() {
     GraphBuilder b = new GraphBuilder();
     Node examples = Emit.placeholder(b, "examples", DType.F32, Shape.of(Dim.symbol("batch"), Dim.of(FEATURES)));
     Node labels = Emit.placeholder(b, "labels", DType.F32, Shape.of(Dim.symbol("batch"), Dim.of(CLASSES)));
@@ -46,7 +49,7 @@ final class Models {
   }
 
   /** relu(x·W1 + b1)·W2 + b2 with the fused softmax cross-entropy loss (the MLP sample's ops). */
-  static CompiledModel mlp() {
+  public static CompiledModel mlp() {
     GraphBuilder b = new GraphBuilder();
     Node examples = Emit.placeholder(b, "examples", DType.F32, Shape.of(Dim.symbol("batch"), Dim.of(FEATURES)));
     Node labels = Emit.placeholder(b, "labels", DType.F32, Shape.of(Dim.symbol("batch"), Dim.of(CLASSES)));

@@ -2,11 +2,7 @@ package dev.kiln.runtime.llvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.codegen.kernel.Buffer;
-import dev.kiln.codegen.kernel.KernelLowering;
-import dev.kiln.codegen.kernel.KernelProgram;
 import dev.kiln.codegen.llvm.LlvmBackend;
-import dev.kiln.compiler.interp.Interpreter;
 import dev.kiln.compiler.interp.Value;
 import dev.kiln.compiler.ir.Dim;
 import dev.kiln.compiler.ir.GraphBuilder;
@@ -260,87 +256,14 @@ class LlvmOpsVsInterpreterTest {
     for (Node p : model.params()) {
       variables.put(p.attrs().get("name"), random(p, batch, rng));
     }
-    String ir = LlvmBackend.generate(model).getFirst().content();
-    try (JitModule module = JIT.compile(model.simpleName(), ir)) {
-      for (EntryPoint ep : model.entryPoints()) {
-        KernelProgram p = LlvmBackend.lower(model, ep);
-        List<Node> results = KernelLowering.results(ep);
-        Map<Node, Value> ref = new Interpreter(feeds, variables).run(results);
-        List<NDArray> inputs = new ArrayList<>();
-        List<NDArray> params = new ArrayList<>();
-        List<NDArray> outputs = new ArrayList<>();
-        for (Buffer b : p.slots()) {
-          switch (b.kind()) {
-            case INPUT -> inputs.add(ndarray(feeds.get(b.node().attrs().<String>get("name"))));
-            case PARAM -> params.add(ndarray(variables.get(b.node().attrs().<String>get("name"))));
-            default -> outputs.add(NDArray.zeros(b.dtype(), shape(b.node(), batch)));
-          }
-        }
-        long[] sizes = new long[p.symbols().size()];
-        java.util.Arrays.fill(sizes, batch); // "batch" is the one symbol
-        module.entry(LlvmBackend.symbol(model, ep)).call(inputs.toArray(NDArray[]::new),
-            params.toArray(NDArray[]::new), outputs.toArray(NDArray[]::new), sizes);
-        assertEquals(results.size(), outputs.size(), "result slots of " + ep.name());
-        for (int r = 0; r < results.size(); r++) {
-          Value want = ref.get(results.get(r));
-          NDArray got = outputs.get(r);
-          assertEquals(want.size(), got.size(), "size of result " + r);
-          // Relative to the result's largest element: kernels sum in f32, the reference in
-          // double, so a sum with cancellation differs by rounding of its largest terms.
-          double scale = 1;
-          for (int i = 0; i < want.size(); i++) {
-            scale = Math.max(scale, Math.abs(want.get(i)));
-          }
-          for (int i = 0; i < want.size(); i++) {
-            double w = want.get(i);
-            double g = got.elementAsDouble(i);
-            if (!(Math.abs(g - w) <= 2e-5 * scale)) {
-              throw new AssertionError(model.simpleName() + " batch " + batch + ", entry "
-                  + LlvmBackend.symbol(model, ep) + ", result " + r + " (" + results.get(r).name()
-                  + ") element " + i + " is " + g + ", the interpreter says " + w);
-            }
-          }
-        }
-      }
-    }
-  }
-
-  static int[] shape(Node n, int batch) {
-    return n.shape().dims().stream().mapToInt(d -> d.isStatic() ? (int) d.size() : batch).toArray();
-  }
-
-  static NDArray ndarray(Value v) {
-    int n = v.size();
-    return switch (v.dtype()) {
-      case F32 -> {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = (float) v.get(i);
-        }
-        yield NDArray.of(a, v.shape());
-      }
-      case F64 -> NDArray.of(v.data().clone(), v.shape());
-      case I64 -> {
-        long[] a = new long[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = (long) v.get(i);
-        }
-        yield NDArray.of(a, v.shape());
-      }
-      case I32 -> {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = (int) v.get(i);
-        }
-        yield NDArray.of(a, v.shape());
-      }
-      default -> throw new IllegalArgumentException("no test conversion for " + v.dtype());
-    };
+    // Relative to the result's largest element: kernels sum in f32, the reference in
+    // double, so a sum with cancellation differs by rounding of its largest terms.
+    JitVsInterpreter.compare(JIT, model, batch, feeds, variables, (w, scale) -> 2e-5 * scale);
   }
 
   /** Gaussian floats (rounded to f32); integers uniform in [0, 4) (valid indices for the tests). */
   static Value random(Node n, int batch, SplittableRandom rng) {
-    int[] shape = shape(n, batch);
+    int[] shape = JitVsInterpreter.shape(n, batch);
     double[] data = new double[Value.sizeOf(shape)];
     for (int i = 0; i < data.length; i++) {
       data[i] = n.type().dtype().isFloating() ? (float) rng.nextGaussian() : rng.nextInt(4);
