@@ -22,6 +22,16 @@ public sealed interface Kernel {
   /** The buffers read, in a fixed order. */
   List<Buffer> inputs();
 
+  /** A kernel computing exactly one graph node. */
+  sealed interface OneNode extends Kernel {
+    Node node();
+
+    @Override
+    default List<Node> nodes() {
+      return List.of(node());
+    }
+  }
+
   /** A value bound inside a {@link Map}'s body: a fused intermediate or, last, the stored root. */
   record Let(Node node, ScalarExpr value) {}
 
@@ -66,12 +76,7 @@ public sealed interface Kernel {
    * Folds {@code in} into {@code out}: input axis d lands on output axis {@code outAxis[d]}, or is
    * folded when -1. MEAN divides by the product of the folded dims.
    */
-  record Reduce(Node node, Buffer out, Buffer in, int[] outAxis, Fold fold) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+  record Reduce(Node node, Buffer out, Buffer in, int[] outAxis, Fold fold) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(in);
@@ -92,12 +97,7 @@ public sealed interface Kernel {
 
   /** {@code out[m, n] = op(a)[m, k] · op(b)[k, n]}, op transposing when the flag is set. */
   record MatMul(Node node, Buffer out, Buffer a, Buffer b, Dim m, Dim n, Dim k, boolean transposeA,
-      boolean transposeB) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+      boolean transposeB) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(a, b);
@@ -105,12 +105,7 @@ public sealed interface Kernel {
   }
 
   /** Softmax or log-softmax of each of {@code rows} contiguous rows of {@code n} elements. */
-  record Softmax(Node node, Buffer out, Buffer in, Size rows, Dim n, boolean log) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+  record Softmax(Node node, Buffer out, Buffer in, Size rows, Dim n, boolean log) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(in);
@@ -122,12 +117,7 @@ public sealed interface Kernel {
    * viewed as {@code [outer, n, inner]}; the first NaN wins.
    */
   record ArgExtremum(Node node, Buffer out, Buffer in, Size outer, Dim n, Size inner, boolean min)
-      implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+      implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(in);
@@ -139,12 +129,7 @@ public sealed interface Kernel {
    * {@code n} elements.
    */
   record SoftmaxCrossEntropy(Node node, Buffer out, Buffer labels, Buffer logits, Size rows, Dim n)
-      implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+      implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(labels, logits);
@@ -169,14 +154,9 @@ public sealed interface Kernel {
    * input order.
    */
   record Window(Node node, Buffer out, List<Buffer> ins, WindowOp op, Dim batch, WindowGeometry g)
-      implements Kernel {
+      implements OneNode {
     public Window {
       ins = List.copyOf(ins);
-    }
-
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
     }
 
     @Override
@@ -205,14 +185,9 @@ public sealed interface Kernel {
    * Data movement by blocks (slice, unslice, concat): the output is zeroed first when
    * {@code zero}, then each block copied in order.
    */
-  record Blocks(Node node, Buffer out, boolean zero, List<Block> blocks) implements Kernel {
+  record Blocks(Node node, Buffer out, boolean zero, List<Block> blocks) implements OneNode {
     public Blocks {
       blocks = List.copyOf(blocks);
-    }
-
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
     }
 
     @Override
@@ -236,12 +211,7 @@ public sealed interface Kernel {
    * reported to the caller (see the LLVM backend's entry status).
    */
   record Gather(Node node, Buffer out, Buffer table, Buffer indices, Size count, Dim rows, Size row,
-      boolean scatter) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+      boolean scatter) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(table, indices);
@@ -250,12 +220,7 @@ public sealed interface Kernel {
 
   /** {@link MatMul} of each of {@code batches} pairs of matrices stored back to back. */
   record BatchMatMul(Node node, Buffer out, Buffer a, Buffer b, Size batches, Dim m, Dim n, Dim k,
-      boolean transposeA, boolean transposeB) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+      boolean transposeA, boolean transposeB) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(a, b);
@@ -263,14 +228,9 @@ public sealed interface Kernel {
   }
 
   /** The i64 vector of {@code dims}' run-time sizes (x's values are never read). */
-  record ShapeOf(Node node, Buffer out, List<Dim> dims) implements Kernel {
+  record ShapeOf(Node node, Buffer out, List<Dim> dims) implements OneNode {
     public ShapeOf {
       dims = List.copyOf(dims);
-    }
-
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
     }
 
     @Override
@@ -280,12 +240,7 @@ public sealed interface Kernel {
   }
 
   /** The inverse of the {@code n x n} matrix {@code in} (Gauss-Jordan, as the reference). */
-  record MatrixInverse(Node node, Buffer out, Buffer in, Dim n) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+  record MatrixInverse(Node node, Buffer out, Buffer in, Dim n) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(in);
@@ -293,12 +248,7 @@ public sealed interface Kernel {
   }
 
   /** Copies {@code in} to a result buffer (a result that is an input, variable, constant or view). */
-  record Copy(Node node, Buffer out, Buffer in) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+  record Copy(Node node, Buffer out, Buffer in) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of(in);
@@ -306,12 +256,7 @@ public sealed interface Kernel {
   }
 
   /** No code: {@code node} (a reshape, a control dependency) shares {@code out} with its input. */
-  record Alias(Node node, Buffer out) implements Kernel {
-    @Override
-    public List<Node> nodes() {
-      return List.of(node);
-    }
-
+  record Alias(Node node, Buffer out) implements OneNode {
     @Override
     public List<Buffer> inputs() {
       return List.of();
