@@ -86,6 +86,34 @@ def lenet5():
     return forward, step
 
 
+class WordLstm(nn.Module):
+    """Kiln's bench WordLstm: vocab 10000, embed 200, one LSTM layer of 200, 20 steps, batch 20."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(10000, 200)
+        self.lstm = nn.LSTM(200, 200, batch_first=True)
+        self.out = nn.Linear(200, 10000)
+
+    def forward(self, tokens):
+        states, _ = self.lstm(self.embedding(tokens))
+        return self.out(states.reshape(-1, 200))
+
+
+def word_lstm():
+    model = WordLstm()
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    tokens = torch.randint(0, 10000, (20, 20))
+    targets = torch.randint(0, 10000, (20 * 20,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(tokens), targets).backward()
+        opt.step()
+
+    return step
+
+
 def kernels():
     a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
     x, w = torch.rand(100, 784), torch.rand(784, 256)
@@ -108,6 +136,7 @@ def main():
         fwd, step = lenet5()
         print("lenet5.forward.batch64 %d %.1f %.1f %.1f" % ((n,) + timed(fwd)), flush=True)
         print("lenet5.trainStep.batch64 %d %.1f %.1f %.1f" % ((n,) + timed(step)), flush=True)
+        print("wordLstm.trainStep.batch20x20 %d %.1f %.1f %.1f" % ((n,) + timed(word_lstm())), flush=True)
         big, layer, chain = kernels()
         print("sgemm1024 %d %.1f %.1f %.1f" % ((n,) + timed(big)), flush=True)
         print("sgemm100x784x256 %d %.1f %.1f %.1f" % ((n,) + timed(layer)), flush=True)

@@ -24,5 +24,11 @@ class BenchmarksSmokeTest {
     lenet.setUp();
     assertTrue(Float.isFinite(lenet.forward()));
     assertTrue(Float.isFinite(lenet.trainStep()));
+
+    // The first step of a 10000-word model: the loss starts near ln(10000) = 9.21.
+    WordLstmBench lstm = new WordLstmBench();
+    lstm.setUp();
+    float loss = lstm.trainStep();
+    assertTrue(Math.abs(loss - Math.log(10000)) < 0.5, "first word-LSTM loss " + loss);
   }
 }
