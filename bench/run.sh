@@ -17,9 +17,10 @@ for n in "${threads[@]}"; do "$out/peak_flops" "$n"; done | tee "$out/peak.txt"
 
 # Kiln, Java and LLVM backends (JMH: 1 fork, 3 warm-up and 5 measured iterations); the LLVM
 # backend's parallel-for pool gets N threads, the Java backend always runs on the calling thread.
+# OpenBlasBench (the OpenBLAS peer, through FFM) is the only part OPENBLAS_CORETYPE reaches.
 : > "$out/kiln.txt"
 for n in "${threads[@]}"; do
-  mvn -q -B -pl bench -am verify -DskipTests -Dbench -Dbench.threads="$n" > "$out/jmh-threads$n.log" 2>&1 \
+  OPENBLAS_CORETYPE=SkylakeX mvn -q -B -pl bench -am verify -DskipTests -Dbench -Dbench.threads="$n" > "$out/jmh-threads$n.log" 2>&1 \
     || { tail -40 "$out/jmh-threads$n.log"; exit 1; }
   echo "threads $n" | tee -a "$out/kiln.txt"
   grep -E "^(Benchmark|[A-Za-z0-9]+Bench\.)" "$out/jmh-threads$n.log" | tee -a "$out/kiln.txt"
