@@ -6,6 +6,8 @@ import dev.kiln.runtime.Initializers;
 import dev.kiln.runtime.ModelState;
 import dev.kiln.runtime.NDArray;
 import dev.kiln.runtime.NativeCode;
+import dev.kiln.runtime.NativeOptimizer;
+import dev.kiln.runtime.NativeState;
 import dev.kiln.runtime.Optimizer;
 import dev.kiln.runtime.OptimizerState;
 import dev.kiln.runtime.Optimizers;
@@ -33,6 +35,13 @@ public final class LinearCompiled {
   private final NativeCode.Module nativeCode;
 
   /**
+   * The variables' native copies and the workspace on the LLVM backend, else null.
+   * Native calls make the native copies current: sync before Java reads the variables,
+   * and mark them written after Java writes them.
+   */
+  private final NativeState nativeState;
+
+  /**
    * w: Variable(){dtype=f32, init=zeros, initArgs=[], name=w, shape=[4, 3], trainable=true} -> f32[4, 3]  (from Linear.java:8: variable(zeros(), 4, 3))
    */
   private final NDArray w;
@@ -47,6 +56,7 @@ public final class LinearCompiled {
     this.nativeCode = nativeCode;
     this.w = state.get("w");
     this.b = state.get("b");
+    this.nativeState = nativeCode == null ? null : new NativeState(nativeCode, w, b);
   }
 
   /**
@@ -69,7 +79,7 @@ public final class LinearCompiled {
     Initializers.fill(w, "zeros", new double[] {}, rng);
     NDArray b = state.add("b", DType.F32, 3);
     Initializers.fill(b, "constant", new double[] {0.5}, rng);
-    NativeCode.Module nativeCode = backend.resolve() == Backend.LLVM
+    NativeCode.Module nativeCode = backend.resolve(LinearCompiled.class, "Linear.ll") == Backend.LLVM
         ? NativeCode.load(LinearCompiled.class, "Linear.ll")
         : null;
     return new LinearCompiled(state, nativeCode);
@@ -139,7 +149,7 @@ public final class LinearCompiled {
     int batch = check.symbol("batch");
     NDArray[] results = {
         NDArray.zeros(DType.F32, batch, 3)};
-    nativeCode.entry("kiln_Linear_predict_fetch").call(new NDArray[] {x}, new NDArray[] {w, b}, results, batch);
+    nativeState.call("kiln_Linear_predict_fetch", new NDArray[] {x}, results, null, batch);
     return results;
   }
 
@@ -154,24 +164,26 @@ public final class LinearCompiled {
     int batch = check.symbol("batch");
     NDArray[] results = {
         NDArray.zeros(DType.F32)};
-    nativeCode.entry("kiln_Linear_loss_fetch").call(new NDArray[] {x, y}, new NDArray[] {w, b}, results, batch);
+    nativeState.call("kiln_Linear_loss_fetch", new NDArray[] {x, y}, results, null, batch);
     return results;
   }
 
   /**
    * Runs {@code loss} (train) through the native entry point {@code kiln_Linear_loss_train} of Linear.ll:
-   * returns the output, then the gradients.
+   * returns the output, then the gradients (null with an optimizer).
+   *
+   * @param optimizer the native update to apply, or null to get the gradients instead
    */
-  private NDArray[] lossTrainNative(NDArray x, NDArray y) {
+  private NDArray[] lossTrainNative(NDArray x, NDArray y, NativeOptimizer optimizer) {
     ShapeCheck check = new ShapeCheck("loss");
     check.check("x", x, DType.F32, "batch", 4);
     check.check("y", y, DType.F32, "batch", 3);
     int batch = check.symbol("batch");
     NDArray[] results = {
         NDArray.zeros(DType.F32),
-        NDArray.zeros(DType.F32, 4, 3),
-        NDArray.zeros(DType.F32, 3)};
-    nativeCode.entry("kiln_Linear_loss_train").call(new NDArray[] {x, y}, new NDArray[] {w, b}, results, batch);
+        optimizer != null ? null : NDArray.zeros(DType.F32, 4, 3),
+        optimizer != null ? null : NDArray.zeros(DType.F32, 3)};
+    nativeState.call("kiln_Linear_loss_train", new NDArray[] {x, y}, results, optimizer, batch);
     return results;
   }
 
@@ -194,6 +206,9 @@ public final class LinearCompiled {
    * Writes every variable to {@code file} (see {@link ModelState#save}).
    */
   public void save(Path file) {
+    if (nativeState != null) {
+      nativeState.pull();
+    }
     state.save(file);
   }
 
@@ -202,12 +217,22 @@ public final class LinearCompiled {
    */
   public void restore(Path file) {
     state.restore(file);
+    if (nativeState != null) {
+      nativeState.javaWritten();
+    }
   }
 
   /**
    * The model's variables by name, in declaration order (live, not copies).
+   * On the LLVM backend they hold the values as of this call, and writes to them reach the
+   * native code at its next call: call this again to see later steps.
    */
   public SequencedMap<String, NDArray> variables() {
+    if (nativeState != null) {
+      nativeState.pull();
+      // the caller may write through them: the next native call copies them in
+      nativeState.javaWritten();
+    }
     return state.variables();
   }
 
@@ -216,22 +241,7 @@ public final class LinearCompiled {
    */
   private static float[] matMul_predict_MatMul(float[] x, float[] w, int batch) {
     float[] out = new float[batch * 3];
-    // Blocked i-k-j loops: each a[i, p] scales row p of b into row i of out; 64-wide
-    // blocks keep the rows in use in cache; the inner loop is contiguous.
-    for (int i0 = 0; i0 < batch; i0 += 64) {
-      int iEnd = Math.min(i0 + 64, batch);
-      for (int k0 = 0; k0 < 4; k0 += 64) {
-        int kEnd = Math.min(k0 + 64, 4);
-        for (int i = i0; i < iEnd; i++) {
-          for (int p = k0; p < kEnd; p++) {
-            float av = x[i * 4 + p];
-            for (int j = 0; j < 3; j++) {
-              out[i * 3 + j] += av * w[p * 3 + j];
-            }
-          }
-        }
-      }
-    }
+    dev.kiln.runtime.kernels.Gemm.sgemm(false, false, batch, 3, 4, x, 0, w, 0, out, 0);
     return out;
   }
 
@@ -362,22 +372,7 @@ public final class LinearCompiled {
   private static float[] matMul_gradients_predict_MatMul_1(float[] x, float[] gradients_loss_Mul_1,
       int batch) {
     float[] out = new float[12];
-    // Blocked i-k-j loops: each a[i, p] scales row p of b into row i of out; 64-wide
-    // blocks keep the rows in use in cache; the inner loop is contiguous.
-    for (int i0 = 0; i0 < 4; i0 += 64) {
-      int iEnd = Math.min(i0 + 64, 4);
-      for (int k0 = 0; k0 < batch; k0 += 64) {
-        int kEnd = Math.min(k0 + 64, batch);
-        for (int i = i0; i < iEnd; i++) {
-          for (int p = k0; p < kEnd; p++) {
-            float av = x[p * 4 + i];
-            for (int j = 0; j < 3; j++) {
-              out[i * 3 + j] += av * gradients_loss_Mul_1[p * 3 + j];
-            }
-          }
-        }
-      }
-    }
+    dev.kiln.runtime.kernels.Gemm.sgemm(true, false, 4, 3, batch, x, 0, gradients_loss_Mul_1, 0, out, 0);
     return out;
   }
 
@@ -410,13 +405,20 @@ public final class LinearCompiled {
      */
     private long completedSteps;
 
+    /**
+     * On the LLVM backend, a built-in optimizer's native update and slots (the step runs it
+     * inside the native call); else null.
+     */
+    private final NativeOptimizer nativeOptimizer;
+
     private LossTrainer(Optimizer optimizer) {
       this.optimizer = optimizer;
+      this.nativeOptimizer = nativeState != null ? NativeOptimizer.of(optimizer, 12, 3) : null;
       boolean builtIn = optimizer instanceof Optimizers.BuiltIn;
       this.optimizerState = builtIn ? null : optimizer.init(List.of(w, b));
       int slots = optimizer instanceof Optimizers.Adam ? 2 : optimizer instanceof Optimizers.Momentum || optimizer instanceof Optimizers.RmsProp ? 1 : 0;
-      this.slots1 = slots >= 1 ? new float[][] {new float[12], new float[3]} : null;
-      this.slots2 = slots >= 2 ? new float[][] {new float[12], new float[3]} : null;
+      this.slots1 = slots >= 1 && nativeOptimizer == null ? new float[][] {new float[12], new float[3]} : null;
+      this.slots2 = slots >= 2 && nativeOptimizer == null ? new float[][] {new float[12], new float[3]} : null;
     }
 
     /**
@@ -425,13 +427,18 @@ public final class LinearCompiled {
      */
     public float step(NDArray x, NDArray y) {
       if (nativeCode != null) {
-        NDArray[] nativeResults = lossTrainNative(x, y);
-        switch (optimizer) {
-          case Optimizers.Sgd optimizerRule -> updateSgd(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
-          case Optimizers.Momentum optimizerRule -> updateMomentum(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
-          case Optimizers.Adam optimizerRule -> updateAdam(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
-          case Optimizers.RmsProp optimizerRule -> updateRmsProp(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
-          default -> optimizerState.step(List.of(w, b), List.of(nativeResults[1], nativeResults[2]));
+        NDArray[] nativeResults = lossTrainNative(x, y, nativeOptimizer);
+        if (nativeOptimizer == null) {
+          // the update below reads and writes the Java variables
+          nativeState.pull();
+          switch (optimizer) {
+            case Optimizers.Sgd optimizerRule -> updateSgd(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+            case Optimizers.Momentum optimizerRule -> updateMomentum(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+            case Optimizers.Adam optimizerRule -> updateAdam(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+            case Optimizers.RmsProp optimizerRule -> updateRmsProp(optimizerRule, nativeResults[1].floats(), nativeResults[2].floats());
+            default -> optimizerState.step(List.of(w, b), List.of(nativeResults[1], nativeResults[2]));
+          }
+          nativeState.javaWritten();
         }
         return nativeResults[0].floats()[0];
       }

@@ -2,6 +2,7 @@ package dev.kiln.processor;
 
 import dev.kiln.compiler.model.GeneratedFile;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import javax.annotation.processing.Filer;
 import javax.lang.model.element.TypeElement;
@@ -40,6 +41,14 @@ final class FileWriter {
   /** A file for people, not for the jar: beside the generated sources only. */
   void writeSourceResource(GeneratedFile file, TypeElement origin) throws IOException {
     writeResource(StandardLocation.SOURCE_OUTPUT, file, origin);
+  }
+
+  /** Binary bytes shipped in the jar beside the class (e.g. a shared library), not text. */
+  void writeBinaryResource(String packageName, String name, byte[] bytes, TypeElement origin) throws IOException {
+    FileObject resource = filer.createResource(StandardLocation.CLASS_OUTPUT, packageName, name, origin);
+    try (OutputStream out = resource.openOutputStream()) {
+      out.write(bytes);
+    }
   }
 
   private void writeResource(StandardLocation location, GeneratedFile file, TypeElement origin) throws IOException {

@@ -44,6 +44,18 @@ public final class KilnProcessor extends AbstractProcessor {
   private ModelReader reader;
   private ModelSources sources;
   private FileWriter writer;
+  private AheadOfTime aheadOfTime;
+  private final ClassLoader services;
+
+  /** For javac's {@code ServiceLoader}: services such as the AOT compiler come from the processor path. */
+  public KilnProcessor() {
+    this(KilnProcessor.class.getClassLoader());
+  }
+
+  /** Looks up build-time services (the {@code AotCompiler}) in {@code services}: tests pass their own. */
+  KilnProcessor(ClassLoader services) {
+    this.services = services;
+  }
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
@@ -54,6 +66,7 @@ public final class KilnProcessor extends AbstractProcessor {
     sources = new ModelSources(trees, env.getElementUtils(), env.getFiler());
     reader = new ModelReader(trees, env.getElementUtils(), diagnostics, sources);
     writer = new FileWriter(env.getFiler());
+    aheadOfTime = new AheadOfTime(env.getOptions().get(AheadOfTime.OPTION), services, diagnostics, writer);
   }
 
   @Override
@@ -63,7 +76,7 @@ public final class KilnProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(DEBUG_OPTION);
+    return Set.of(DEBUG_OPTION, AheadOfTime.OPTION);
   }
 
   @Override
@@ -148,14 +161,15 @@ public final class KilnProcessor extends AbstractProcessor {
 
   /**
    * The LLVM backend's {@code <Model>.ll} beside the class, which {@code create(seed, Backend.LLVM)}
-   * loads, when that backend covers every op of the model; otherwise a note naming the ops that
-   * keep it on the Java backend.
+   * loads, when that backend covers every op of the model, and with {@code -Akiln.aot} its
+   * ahead-of-time libraries; otherwise a note naming the ops that keep it on the Java backend.
    */
   private void writeLlvm(CompiledModel compiled, TypeElement model) throws IOException {
     Set<String> missing = LlvmBackend.missingOps(compiled);
     if (missing.isEmpty()) {
       for (GeneratedFile f : LlvmBackend.generate(compiled)) {
         writer.writeReadableResource(f, model);
+        aheadOfTime.write(f, model);
       }
     } else {
       diagnostics.note(model, "Kiln: " + model.getSimpleName() + " runs on the Java backend only: the LLVM"

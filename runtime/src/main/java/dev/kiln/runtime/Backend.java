@@ -40,6 +40,22 @@ public enum Backend {
     };
   }
 
+  /**
+   * The concrete backend for one generated model class: as {@link #resolve()}, except that
+   * {@code LLVM} and {@code AUTO} take LLVM without probing the LLVM natives when the model's jar
+   * packages an ahead-of-time library for this host (see {@link NativeCode#findPackaged}), so such
+   * a model runs natively with no LLVM on the class path.
+   *
+   * @param irResource the model's LLVM IR resource beside {@code model}, e.g. {@code Mlp.ll}
+   * @throws IllegalStateException if {@code LLVM} was asked for and cannot load
+   */
+  public Backend resolve(Class<?> model, String irResource) {
+    if (this != JAVA && NativeCode.findPackaged(model, irResource) != null) {
+      return LLVM;
+    }
+    return resolve();
+  }
+
   /** Parses {@code java}, {@code llvm} or {@code auto} (any case), e.g. from a system property. */
   public static Backend parse(String name) {
     try {

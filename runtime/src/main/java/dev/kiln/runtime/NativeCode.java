@@ -15,6 +15,21 @@ public interface NativeCode {
   /** Compiles (or fetches from a cache) one module of native code from its LLVM IR text. */
   Module compile(String moduleName, String irText);
 
+  /**
+   * An ahead-of-time library of {@code model} packaged for this host (beside the class, next to its
+   * IR resource {@code irResource}), when this provider loads such libraries; null otherwise.
+   * Finding one loads nothing.
+   */
+  default Packaged packaged(Class<?> model, String irResource) {
+    return null;
+  }
+
+  /** A packaged ahead-of-time library chosen for this host. */
+  interface Packaged {
+    /** Loads it (once per process) and logs one line naming the file and why it was chosen. */
+    Module load();
+  }
+
   /** A loaded module: its entry points by symbol. */
   interface Module {
     Entry entry(String symbol);
@@ -27,20 +42,40 @@ public interface NativeCode {
    */
   interface Entry {
     void call(NDArray[] inputs, NDArray[] params, NDArray[] outputs, long... sizes);
+
+    /**
+     * Runs the entry point without copies ({@code <symbol>.run}) on native memory the caller laid
+     * out: {@code buffers} one pointer per tensor as {@link #call} orders them (a gradient result
+     * may be null: not handed back), {@code sizes} one i64 per symbolic dimension, a 64-byte
+     * aligned {@code workspace} of at least {@link #workspaceBytes} bytes, and for a training step
+     * an optimizer record ({@link NativeOptimizer}) or NULL for none. {@link NativeState} uses it.
+     */
+    default void run(java.lang.foreign.MemorySegment buffers, java.lang.foreign.MemorySegment sizes,
+        java.lang.foreign.MemorySegment workspace, java.lang.foreign.MemorySegment optimizer) {
+      throw new UnsupportedOperationException("this native entry point runs only through call()");
+    }
+
+    /** The workspace {@link #run} needs for these sizes ({@code <symbol>.workspace}), in bytes. */
+    default long workspaceBytes(java.lang.foreign.MemorySegment sizes) {
+      throw new UnsupportedOperationException("this native entry point runs only through call()");
+    }
   }
 
   /**
-   * The native code of {@code model}'s generated class: its resource {@code resource} (beside the
-   * class) compiled by the registered provider.
+   * The native code of {@code model}'s generated class: the provider's packaged ahead-of-time
+   * library for this host when there is one, else its resource {@code resource} (beside the class)
+   * compiled by the registered provider.
    *
    * @throws IllegalStateException if no provider is on the class path or the resource is missing
    */
   static Module load(Class<?> model, String resource) {
-    NativeCode provider = ServiceLoader.load(NativeCode.class, model.getClassLoader()).findFirst()
-        .or(() -> ServiceLoader.load(NativeCode.class, NativeCode.class.getClassLoader()).findFirst())
-        .orElseThrow(() -> new IllegalStateException("the LLVM backend was requested for "
-            + model.getSimpleName() + " but no native code provider is on the class path; add"
-            + " dev.kiln:kiln-runtime-llvm"));
+    Packaged aot = findPackaged(model, resource);
+    if (aot != null) {
+      return aot.load();
+    }
+    NativeCode provider = provider(model).orElseThrow(() -> new IllegalStateException(
+        "the LLVM backend was requested for " + model.getSimpleName() + " but no native code"
+            + " provider is on the class path; add dev.kiln:kiln-runtime-llvm"));
     String ir;
     try (InputStream in = model.getResourceAsStream(resource)) {
       if (in == null) {
@@ -53,5 +88,19 @@ public interface NativeCode {
           + model.getSimpleName() + " failed: " + e.getMessage(), e);
     }
     return provider.compile(resource, ir);
+  }
+
+  /**
+   * The ahead-of-time library of {@code model} packaged for this host, if a provider finds one:
+   * {@link #load} prefers it to compiling the IR, and {@link Backend#resolve(Class, String)} takes
+   * LLVM for it without needing the LLVM natives.
+   */
+  static Packaged findPackaged(Class<?> model, String resource) {
+    return provider(model).map(p -> p.packaged(model, resource)).orElse(null);
+  }
+
+  private static java.util.Optional<NativeCode> provider(Class<?> model) {
+    return ServiceLoader.load(NativeCode.class, model.getClassLoader()).findFirst()
+        .or(() -> ServiceLoader.load(NativeCode.class, NativeCode.class.getClassLoader()).findFirst());
   }
 }

@@ -97,7 +97,7 @@ public final class JavaBackend {
       NameAllocator fields = new NameAllocator();
       fields.newName("state", "state");
       fields.newName("optimizerState", "optimizerState");
-      for (String r : List.of("rng", "seed", "optimizer", "file", "check", "nativeCode", "backend")) {
+      for (String r : List.of("rng", "seed", "optimizer", "file", "check", "nativeCode", "nativeState", "backend")) {
         fields.newName(r, r);
       }
       for (String r : TrainerWriter.FIELDS) {
@@ -131,6 +131,7 @@ public final class JavaBackend {
       r.add("optimizerState");
       r.add("check");
       r.add("nativeCode");
+      r.add("nativeState");
       r.addAll(constantFields.values());
       return r;
     }
@@ -271,6 +272,13 @@ public final class JavaBackend {
               : "Always null: $L, so this model runs on the Java backend.\n",
               nativeUnsupported == null ? model.simpleName() : nativeUnsupported)
           .build());
+      if (nativeUnsupported == null) {
+        t.addField(FieldSpec.builder(NativeCallWriter.NATIVE_STATE, "nativeState", Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("The variables' native copies and the workspace on the LLVM backend, else null.\n"
+                + "Native calls make the native copies current: sync before Java reads the variables,\n"
+                + "and mark them written after Java writes them.\n")
+            .build());
+      }
       if (usesGenerator()) {
         t.addField(FieldSpec.builder(SplittableRandom.class, "rng", Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("The generator random ops draw from (dropout masks, random tensors); not"
@@ -348,14 +356,27 @@ public final class JavaBackend {
       }
       t.addMethod(MethodSpec.methodBuilder("save").addModifiers(Modifier.PUBLIC)
           .addJavadoc("Writes every variable to {@code file} (see {@link $T#save}).\n", MODEL_STATE)
-          .addParameter(Path.class, "file").addStatement("state.save(file)").build());
+          .addParameter(Path.class, "file").addCode(pullNative()).addStatement("state.save(file)").build());
       t.addMethod(MethodSpec.methodBuilder("restore").addModifiers(Modifier.PUBLIC)
           .addJavadoc("Reads every variable from {@code file} (see {@link $T#restore}).\n", MODEL_STATE)
-          .addParameter(Path.class, "file").addStatement("state.restore(file)").build());
+          .addParameter(Path.class, "file").addStatement("state.restore(file)")
+          .addCode(nativeUnsupported != null ? CodeBlock.of("")
+              : CodeBlock.builder().beginControlFlow("if (nativeState != null)")
+                  .addStatement("nativeState.javaWritten()").endControlFlow().build())
+          .build());
       t.addMethod(MethodSpec.methodBuilder("variables").addModifiers(Modifier.PUBLIC)
-          .addJavadoc("The model's variables by name, in declaration order (live, not copies).\n")
+          .addJavadoc("The model's variables by name, in declaration order (live, not copies)."
+              + (nativeUnsupported != null ? "\n" : "\nOn the LLVM backend they hold the values as of this"
+                  + " call, and writes to them reach the\nnative code at its next call: call this again"
+                  + " to see later steps.\n"))
           .returns(ParameterizedTypeName.get(ClassName.get(SequencedMap.class),
               ClassName.get(String.class), NDARRAY))
+          .addCode(nativeUnsupported != null ? CodeBlock.of("")
+              : CodeBlock.builder().beginControlFlow("if (nativeState != null)")
+                  .addStatement("nativeState.pull()")
+                  .add("// the caller may write through them: the next native call copies them in\n")
+                  .addStatement("nativeState.javaWritten()")
+                  .endControlFlow().build())
           .addStatement("return state.variables()").build());
 
       // Kernels and constants are discovered while writing the entry points above.
@@ -365,6 +386,14 @@ public final class JavaBackend {
       }
       t.addMethods(kernels.values());
       return t.build();
+    }
+
+    /** Before Java code reads the variables on the LLVM backend: their native values, if newer. */
+    CodeBlock pullNative() {
+      return nativeUnsupported != null ? CodeBlock.of("") : CodeBlock.builder()
+          .beginControlFlow("if (nativeState != null)")
+          .addStatement("nativeState.pull()")
+          .endControlFlow().build();
     }
 
     /** Whether some op of the model draws random numbers: the instance then holds a generator. */
@@ -390,8 +419,14 @@ public final class JavaBackend {
       }
       m.addParameter(NativeCallWriter.NATIVE_CODE.nestedClass("Module"), "nativeCode")
           .addStatement("this.nativeCode = nativeCode");
+      CodeBlock.Builder vars = CodeBlock.builder();
       for (Node p : model.params()) {
         m.addStatement("this.$L = state.get($S)", paramFields.get(p), p.attrs().<String>get("name"));
+        vars.add(", $L", paramFields.get(p));
+      }
+      if (nativeUnsupported == null) {
+        m.addStatement("this.nativeState = nativeCode == null ? null : new $T(nativeCode$L)",
+            NativeCallWriter.NATIVE_STATE, vars.build());
       }
       return m.build();
     }
@@ -451,8 +486,10 @@ public final class JavaBackend {
             .addStatement("$T nativeCode = null", module)
             .build();
       }
-      return c.addStatement("$T nativeCode = backend.resolve() == $T.LLVM\n? $T.load($T.class, $S)\n: null",
-          module, backend, NativeCallWriter.NATIVE_CODE, self, model.simpleName() + ".ll").build();
+      // resolve(class, resource): a packaged ahead-of-time library for the host counts as LLVM.
+      return c.addStatement("$T nativeCode = backend.resolve($T.class, $S) == $T.LLVM\n? $T.load($T.class, $S)\n: null",
+          module, self, model.simpleName() + ".ll", backend, NativeCallWriter.NATIVE_CODE, self,
+          model.simpleName() + ".ll").build();
     }
 
     private List<ParameterSpec> inputParams(EntryPoint ep) {
@@ -516,6 +553,7 @@ public final class JavaBackend {
               String.join(", ", fetch.summaries().stream().map(dev.kiln.compiler.ir.Summary::tag).toList()))
           .addParameters(inputParams(ep))
           .returns(SUMMARIES)
+          .addCode(pullNative())
           .addCode(body)
           .addCode("\n")
           .addStatement("$T result = new $T()", SUMMARIES, SUMMARIES);

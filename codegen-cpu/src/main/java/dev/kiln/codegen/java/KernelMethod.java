@@ -31,7 +31,9 @@ final class KernelMethod {
       "c12", "c13", "c14", "c15",
       // window kernels (conv2d, pools): image, output and input positions, channels, bases
       "img", "oh", "ow", "kh", "kw", "ih", "iw", "ch", "f", "oBase", "xBase", "wBase", "g", "wT",
-      "scale", "perm", "swap", "z");
+      "scale", "perm", "swap", "z",
+      // convolutions as products (im2col)
+      "cols", "cBase", "from");
 
   private final Symbols symbols;
   private final NameAllocator names = new NameAllocator();

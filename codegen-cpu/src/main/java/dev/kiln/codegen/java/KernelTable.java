@@ -266,7 +266,9 @@ final class KernelTable {
     String aAt = ta ? "p * " + m + " + i" : "i * " + kk + " + p";
     CodeBlock.Builder c = k.code;
     c.addStatement("$L[] out = new $L[$L]", t, t, k.size(node.shape()));
-    if (!tb) {
+    if (node.type().dtype() == DType.F32) {
+      MatrixKernels.sgemmCall(c, ta, tb, m, n, kk, a, "0", b, "0", "out", "0");
+    } else if (!tb) {
       c.add("// Blocked i-k-j loops: each a[i, p] scales row p of b into row i of out; $L-wide\n", BLOCK);
       c.add("// blocks keep the rows in use in cache; the inner loop is contiguous.\n");
       c.beginControlFlow("for (int i0 = 0; i0 < $L; i0 += $L)", m, BLOCK);

@@ -34,6 +34,14 @@ final class MatrixKernels {
     CodeBlock.Builder c = k.code;
     c.addStatement("$L[] out = new $L[$L]", t, t, k.size(node.shape()));
     c.beginControlFlow("for (int q = 0; q < $L; q++)", batches);
+    if (node.type().dtype() == DType.F32) {
+      sgemmCall(c, ta, tb, m, n, kk, a, aBase, b, bBase, "out", oBase);
+      c.endControlFlow();
+      c.addStatement("return out");
+      ctx.call(k, "batchMatMul", node, out, "%s%s %s × %s%s %s, batch by batch -> %s".formatted(
+          an.name(), ta ? "ᵀ" : "", an.type(), bn.name(), tb ? "ᵀ" : "", bn.type(), node.type()));
+      return;
+    }
     c.beginControlFlow("for (int i = 0; i < $L; i++)", m);
     c.beginControlFlow("for (int p = 0; p < $L; p++)", kk);
     c.addStatement("$L av = $L[$L]", t, a, aAt);
@@ -43,6 +51,17 @@ final class MatrixKernels {
     c.addStatement("return out");
     ctx.call(k, "batchMatMul", node, out, "%s%s %s × %s%s %s, batch by batch -> %s".formatted(
         an.name(), ta ? "ᵀ" : "", an.type(), bn.name(), tb ? "ᵀ" : "", bn.type(), node.type()));
+  }
+
+  /**
+   * {@code out[outOff..] += op(a) · op(b)} through the runtime's f32 GEMM, which C2 vectorizes (a
+   * loop written here would stay scalar: see {@code dev.kiln.runtime.kernels.Gemm}). The class is
+   * named in full so that a model of the same simple name cannot shadow it.
+   */
+  static void sgemmCall(CodeBlock.Builder c, boolean ta, boolean tb, String m, String n, String k,
+      String a, String aOff, String b, String bOff, String out, String outOff) {
+    c.addStatement("dev.kiln.runtime.kernels.Gemm.sgemm($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+        ta, tb, m, n, k, a, aOff, b, bOff, out, outOff);
   }
 
   /**

@@ -23,11 +23,15 @@ import javax.lang.model.element.Modifier;
  * private method that checks the feeds as the Java path does, allocates the results (the output,
  * then the gradients) and calls the native entry point of the model's {@code <Model>.ll} through
  * {@code dev.kiln.runtime.NativeCode}, so generated code never links {@code kiln-runtime-llvm}.
- * Fetches return the output; trainers apply their optimizer update in Java to the gradients.
+ * The variables live in the instance's {@code NativeState}; a trainer with a built-in optimizer
+ * passes its {@code NativeOptimizer}, so the update runs inside the native step too, and any other
+ * optimizer gets the gradients back and updates in Java.
  */
 final class NativeCallWriter {
   static final ClassName NATIVE_CODE = ClassName.get(JavaBackend.RUNTIME, "NativeCode");
   static final ClassName BACKEND = ClassName.get(JavaBackend.RUNTIME, "Backend");
+  static final ClassName NATIVE_STATE = ClassName.get(JavaBackend.RUNTIME, "NativeState");
+  static final ClassName NATIVE_OPTIMIZER = ClassName.get(JavaBackend.RUNTIME, "NativeOptimizer");
 
   private NativeCallWriter() {}
 
@@ -59,9 +63,15 @@ final class NativeCallWriter {
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Runs {@code $L} ($L) through the native entry point {@code $L} of $L.ll:\n"
             + "returns the output$L.\n", ep.name(), ep.kind().name().toLowerCase(Locale.ROOT), symbol,
-            cls.model.simpleName(), ep.gradients().isEmpty() ? "" : ", then the gradients")
+            cls.model.simpleName(), ep.gradients().isEmpty() ? "" : ", then the gradients (null with an optimizer)")
         .addParameters(inputs)
         .returns(com.palantir.javapoet.ArrayTypeName.of(JavaBackend.NDARRAY));
+    boolean train = ep.kind() == EntryPoint.Kind.TRAIN;
+    if (train) {
+      // With an optimizer the native step updates the variables and hands no gradient back.
+      m.addParameter(ParameterSpec.builder(NATIVE_OPTIMIZER, "optimizer").addJavadoc(
+          "the native update to apply, or null to get the gradients instead\n").build());
+    }
     m.addStatement("$T check = new $T($S)", EntryWriter.SHAPE_CHECK, EntryWriter.SHAPE_CHECK, ep.name());
     Set<String> bound = new HashSet<>();
     for (Node in : ep.inputs()) {
@@ -73,16 +83,17 @@ final class NativeCallWriter {
       m.addStatement(c.add(")").build());
     }
     for (String s : program.symbols()) {
-      m.addStatement("int $L = check.symbol($S)", cls.symbols.ident(s), s);
-      bound.add(s);
+      if (!s.equals(KernelProgram.SEED)) {
+        m.addStatement("int $L = check.symbol($S)", cls.symbols.ident(s), s);
+        bound.add(s);
+      }
     }
     CodeBlock.Builder ins = CodeBlock.builder();
-    CodeBlock.Builder params = CodeBlock.builder();
     CodeBlock.Builder results = CodeBlock.builder();
     for (Buffer b : program.slots()) {
       switch (b.kind()) {
         case INPUT -> ins.add(ins.isEmpty() ? "$L" : ", $L", EntryWriter.inputName(b.node()));
-        case PARAM -> params.add(params.isEmpty() ? "$L" : ", $L", cls.paramField(b.node()));
+        case PARAM -> { } // resident in nativeState
         default -> {
           CodeBlock.Builder r = CodeBlock.builder().add("$T.zeros($T.$L", JavaBackend.NDARRAY, DType.class,
               b.dtype().name());
@@ -93,17 +104,21 @@ final class NativeCallWriter {
             }
             r.add(", $L", d.isStatic() ? Long.toString(d.size()) : cls.symbols.ident(d.symbol()));
           }
-          results.add(results.isEmpty() ? "\n$L)" : ",\n$L)", r.build());
+          boolean gradient = !results.isEmpty();
+          results.add(results.isEmpty() ? "\n$L)" : gradient && train ? ",\noptimizer != null ? null : $L)" : ",\n$L)",
+              r.build());
         }
       }
     }
     m.addStatement("$T[] results = {$L}", JavaBackend.NDARRAY, results.build());
     CodeBlock.Builder sizes = CodeBlock.builder();
     for (String s : program.symbols()) {
-      sizes.add(", $L", cls.symbols.ident(s));
+      // The native generator's seed: one draw of the instance's generator per call.
+      sizes.add(", $L", s.equals(KernelProgram.SEED) ? cls.generator() + ".nextLong()" : cls.symbols.ident(s));
     }
-    m.addStatement("nativeCode.entry($S).call(new $T[] {$L}, new $T[] {$L}, results$L)", symbol,
-        JavaBackend.NDARRAY, ins.build(), JavaBackend.NDARRAY, params.build(), sizes.build());
+    // The variables stay resident in nativeState: only the feeds and the results are copied.
+    m.addStatement("nativeState.call($S, new $T[] {$L}, results, $L$L)", symbol,
+        JavaBackend.NDARRAY, ins.build(), train ? "optimizer" : "null", sizes.build());
     return m.addStatement("return results").build();
   }
 

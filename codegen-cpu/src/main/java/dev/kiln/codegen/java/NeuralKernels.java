@@ -66,6 +66,29 @@ final class NeuralKernels {
   // ---- convolution --------------------------------------------------------------------------
 
   /** Static geometry of a convolution or pooling window over an NHWC input. */
+  /**
+   * {@code float[] cols}: one row per output position holding its window [kh, kw, ch] of x, the
+   * padding left zero, so that the convolution is one matrix product (the runtime's Gemm, which
+   * C2 vectorizes; the direct loops here stay scalar).
+   */
+  private static void im2col(CodeBlock.Builder c, Geo g, String x) {
+    c.addStatement("float[] cols = new float[$L]", g.pixels() + " * " + g.patch());
+    g.openOutput(c, g.f());
+    c.addStatement("int cBase = oBase / $L * $L", g.f(), g.patch());
+    g.openWindow(c);
+    if (g.c() >= 16) {
+      c.addStatement("$T.arraycopy($L, xBase, cols, cBase + (kh * $L + kw) * $L, $L)",
+          System.class, x, g.kw(), g.c(), g.c());
+      Geo.close(c, 5);
+      return;
+    }
+    // a few channels: a call to arraycopy would cost more than the copy
+    c.addStatement("int from = cBase + (kh * $L + kw) * $L", g.kw(), g.c());
+    c.beginControlFlow("for (int ch = 0; ch < $L; ch++)", g.c());
+    c.addStatement("cols[from + ch] = $L[xBase + ch]", x);
+    Geo.close(c, 6);
+  }
+
   private record Geo(String batch, int h, int w, int c, int kh, int kw, int f, Windows.Axis rows,
       Windows.Axis cols, boolean padded) {
     static Geo of(KernelMethod k, Node input, int kh, int kw, int f, int[] strides, String padding) {
@@ -86,6 +109,16 @@ final class NeuralKernels {
 
     int oh() {
       return rows.out();
+    }
+
+    /** The number of output positions, img·oh·ow, as an int expression. */
+    String pixels() {
+      return KernelMethod.paren(batch) + " * " + oh() * ow();
+    }
+
+    /** The length of one window, kh·kw·ch. */
+    int patch() {
+      return kh * kw * c;
     }
 
     int ow() {
@@ -141,6 +174,17 @@ final class NeuralKernels {
     String et = JavaTypes.element(node.type().dtype()).toString();
     CodeBlock.Builder c = k.code;
     c.addStatement("$L[] out = new $L[$L]", et, et, k.size(node.shape()));
+    if (node.type().dtype() == DType.F32) {
+      c.add("// As a product: out [img·oh·ow, $L] = patches [img·oh·ow, kh·kw·ch] · filter [kh·kw·ch, $L].\n",
+          g.f(), g.f());
+      im2col(c, g, x);
+      MatrixKernels.sgemmCall(c, false, false, g.pixels(), Integer.toString(g.f()),
+          Integer.toString(g.patch()), "cols", "0", w, "0", "out", "0");
+      c.addStatement("return out");
+      ctx.call(k, "conv2D", node, out, "conv2d of %s %s with %s %s, %s -> %s".formatted(
+          xn.name(), xn.type(), wn.name(), wn.type(), g.describe(), node.type()));
+      return;
+    }
     c.add("// Each input element in a window scales filter row [kh, kw, ch, :] into output row\n");
     c.add("// [img, oh, ow, :]: the innermost loop runs over the $L output channels, contiguous\n", g.f());
     c.add("// in both arrays. Zero inputs (after a relu, often half) are skipped.\n");
@@ -171,6 +215,27 @@ final class NeuralKernels {
     String et = JavaTypes.element(node.type().dtype()).toString();
     int taps = g.kh() * g.kw();
     CodeBlock.Builder c = k.code;
+    if (node.type().dtype() == DType.F32) {
+      c.add("// As a product: patch gradients [img·oh·ow, kh·kw·ch] = $L [img·oh·ow, $L] · filterᵀ,\n",
+          d, g.f());
+      c.add("// then each patch adds back onto the input positions it was read from.\n");
+      c.addStatement("float[] cols = new float[$L]", g.pixels() + " * " + g.patch());
+      MatrixKernels.sgemmCall(c, false, true, g.pixels(), Integer.toString(g.patch()),
+          Integer.toString(g.f()), d, "0", w, "0", "cols", "0");
+      c.addStatement("$L[] out = new $L[$L]", et, et, k.size(node.shape()));
+      g.openOutput(c, g.f());
+      c.addStatement("int cBase = oBase / $L * $L", g.f(), g.patch());
+      g.openWindow(c);
+      c.addStatement("int from = cBase + (kh * $L + kw) * $L", g.kw(), g.c());
+      c.beginControlFlow("for (int ch = 0; ch < $L; ch++)", g.c());
+      c.addStatement("out[xBase + ch] += cols[from + ch]");
+      Geo.close(c, 6);
+      c.addStatement("return out");
+      ctx.call(k, "conv2DBackpropInput", node, out, "Gradient of a conv2d with respect to its input:"
+          + " %s %s through the filter %s %s, %s -> %s".formatted(dn.name(), dn.type(), wn.name(),
+              wn.type(), g.describe(), node.type()));
+      return;
+    }
     c.add("// The filter transposed to [kh, kw, f, ch], so that the innermost loop below runs over\n");
     c.add("// the $L input channels, contiguous in both the transposed filter and the result.\n", g.c());
     c.addStatement("$L[] wT = new $L[$L]", et, et, taps * g.c() * g.f());
@@ -209,6 +274,17 @@ final class NeuralKernels {
     String et = JavaTypes.element(node.type().dtype()).toString();
     CodeBlock.Builder c = k.code;
     c.addStatement("$L[] out = new $L[$L]", et, et, k.size(node.shape()));
+    if (node.type().dtype() == DType.F32) {
+      c.add("// As a product: out [kh·kw·ch, $L] = patchesᵀ · $L [img·oh·ow, $L].\n", g.f(), d, g.f());
+      im2col(c, g, x);
+      MatrixKernels.sgemmCall(c, true, false, Integer.toString(g.patch()), Integer.toString(g.f()),
+          g.pixels(), "cols", "0", d, "0", "out", "0");
+      c.addStatement("return out");
+      ctx.call(k, "conv2DBackpropFilter", node, out, "Gradient of a conv2d with respect to its filter:"
+          + " %s %s against %s %s, %s -> %s".formatted(xn.name(), xn.type(), dn.name(), dn.type(),
+              g.describe(), node.type()));
+      return;
+    }
     c.add("// Each input element in a window adds itself times output gradient row [img, oh, ow, :]\n");
     c.add("// to filter row [kh, kw, ch, :]: the innermost loop runs over the $L output channels.\n", g.f());
     g.openOutput(c, g.f());

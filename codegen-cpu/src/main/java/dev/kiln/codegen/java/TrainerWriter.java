@@ -27,7 +27,8 @@ final class TrainerWriter {
   static final ClassName OPTIMIZERS = ClassName.get(JavaBackend.RUNTIME, "Optimizers");
 
   /** Names of the trainer's own fields; model variables may not take them (see ClassContext). */
-  static final List<String> FIELDS = List.of("optimizer", "optimizerState", "slots1", "slots2", "completedSteps");
+  static final List<String> FIELDS = List.of("optimizer", "optimizerState", "slots1", "slots2", "completedSteps",
+      "nativeOptimizer");
 
   private final JavaBackend.ClassContext cls;
   private final EntryPoint ep;
@@ -103,6 +104,12 @@ final class TrainerWriter {
           .addField(FieldSpec.builder(TypeName.LONG, "completedSteps", Modifier.PRIVATE)
               .addJavadoc("Steps taken, for Adam's bias correction.\n").build());
     }
+    if (cls.nativeUnsupported == null) {
+      t.addField(FieldSpec.builder(NativeCallWriter.NATIVE_OPTIMIZER, "nativeOptimizer", Modifier.PRIVATE,
+              Modifier.FINAL)
+          .addJavadoc("On the LLVM backend, a built-in optimizer's native update and slots (the step runs it\n"
+              + "inside the native call); else null.\n").build());
+    }
     t.addMethod(constructor(compiled));
     t.addMethod(step(compiled));
     if (compiled) {
@@ -127,6 +134,18 @@ final class TrainerWriter {
         .addModifiers(Modifier.PRIVATE)
         .addParameter(JavaBackend.OPTIMIZER, "optimizer")
         .addStatement("this.optimizer = optimizer");
+    if (cls.nativeUnsupported == null) {
+      if (compiled) {
+        CodeBlock.Builder sizes = CodeBlock.builder();
+        for (Node v : ep.gradients().keySet()) { // the native step's gradient order
+          sizes.add(", $L", v.shape().numElements());
+        }
+        m.addStatement("this.nativeOptimizer = nativeState != null ? $T.of(optimizer$L) : null",
+            NativeCallWriter.NATIVE_OPTIMIZER, sizes.build());
+      } else {
+        m.addStatement("this.nativeOptimizer = null // the native update is for f32 variables only");
+      }
+    }
     if (!compiled) {
       return m.addStatement("this.optimizerState = optimizer.init($T.of($L))", List.class, paramList()).build();
     }
@@ -134,9 +153,14 @@ final class TrainerWriter {
         .addStatement("this.optimizerState = builtIn ? null : optimizer.init($T.of($L))", List.class, paramList())
         .addStatement("int slots = optimizer instanceof $T ? 2 : optimizer instanceof $T || optimizer instanceof $T ? 1 : 0",
             Rule.ADAM.type(), Rule.MOMENTUM.type(), Rule.RMS_PROP.type())
-        .addStatement("this.slots1 = slots >= 1 ? $L : null", slotArrays())
-        .addStatement("this.slots2 = slots >= 2 ? $L : null", slotArrays());
+        .addStatement("this.slots1 = slots >= 1$L ? $L : null", javaSlots(), slotArrays())
+        .addStatement("this.slots2 = slots >= 2$L ? $L : null", javaSlots(), slotArrays());
     return m.build();
+  }
+
+  /** The Java update's slots are not needed when the native step holds its own. */
+  private String javaSlots() {
+    return cls.nativeUnsupported == null ? " && nativeOptimizer == null" : "";
   }
 
   /** {@code new float[][] {new float[7840], new float[10]}}: one zeroed slot per variable. */
@@ -157,16 +181,17 @@ final class TrainerWriter {
         .addParameters(inputs)
         .returns(JavaTypes.element(loss.type().dtype()));
     if (cls.nativeUnsupported == null) {
-      // LLVM path: forward and backward run natively; the update below runs in Java on the
-      // gradients it hands back (results: the loss, then one gradient per entry of gradients()).
+      // LLVM path: forward, backward and a built-in optimizer's update run in one native call on
+      // the resident variables; any other optimizer updates in Java from the gradients handed
+      // back (results: the loss, then one gradient per entry of gradients()).
       List<Node> order = new ArrayList<>(ep.gradients().values());
       CodeBlock.Builder args = CodeBlock.builder();
       for (int i = 0; i < inputs.size(); i++) {
         args.add(i == 0 ? "$L" : ", $L", inputs.get(i).name());
       }
       step.beginControlFlow("if (nativeCode != null)")
-          .addStatement("$T[] nativeResults = $L($L)", JavaBackend.NDARRAY, NativeCallWriter.methodName(ep),
-              args.build());
+          .addStatement("$T[] nativeResults = $L($L$LnativeOptimizer)", JavaBackend.NDARRAY,
+              NativeCallWriter.methodName(ep), args.build(), inputs.isEmpty() ? "" : ", ");
       CodeBlock.Builder arrays = CodeBlock.builder();
       CodeBlock.Builder ndarrays = CodeBlock.builder();
       for (int i = 0; i < grads.size(); i++) {
@@ -174,7 +199,12 @@ final class TrainerWriter {
         arrays.add(i == 0 ? "nativeResults[$L].floats()" : ", nativeResults[$L].floats()", slot);
         ndarrays.add(i == 0 ? "nativeResults[$L]" : ", nativeResults[$L]", slot);
       }
+      step.beginControlFlow("if (nativeOptimizer == null)")
+          .addComment("the update below reads and writes the Java variables")
+          .addStatement("nativeState.pull()");
       update(step, compiled, arrays.build(), ndarrays.build());
+      step.addStatement("nativeState.javaWritten()")
+          .endControlFlow();
       step.addStatement("return $L", NativeCallWriter.scalar("nativeResults[0]", loss.type().dtype()))
           .endControlFlow();
     }

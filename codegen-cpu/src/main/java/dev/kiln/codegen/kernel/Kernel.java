@@ -22,6 +22,14 @@ public sealed interface Kernel {
   /** The buffers read, in a fixed order. */
   List<Buffer> inputs();
 
+  /**
+   * The inputs this kernel also writes (the generator state of {@link Random}): a renderer must
+   * not mark them read-only.
+   */
+  default List<Buffer> updated() {
+    return List.of();
+  }
+
   /** A kernel computing exactly one graph node. */
   sealed interface OneNode extends Kernel {
     Node node();
@@ -252,6 +260,55 @@ public sealed interface Kernel {
     @Override
     public List<Buffer> inputs() {
       return List.of(in);
+    }
+  }
+
+  /**
+   * Starts the entry point's generator: {@code out} (one i64, the state of a
+   * {@code java.util.SplittableRandom} with the golden gamma) is set to the seed the caller passes
+   * as the run-time size {@link KernelProgram#SEED}.
+   */
+  record SeedGenerator(Buffer out) implements Kernel {
+    @Override
+    public List<Node> nodes() {
+      return List.of();
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      return List.of();
+    }
+  }
+
+  /** What a {@link Random} kernel draws. */
+  enum Draw { UNIFORM, NORMAL, TRUNCATED_NORMAL, DROPOUT, SHUFFLE }
+
+  /**
+   * A random op drawing from the entry point's generator {@code state} (see
+   * {@link SeedGenerator}), which it advances: RandomUniform, RandomNormal, TruncatedNormal,
+   * a training DropoutMask, or RandomShuffle of {@code x} (null for the others), element by
+   * element in row-major order, the reference's draw rules.
+   */
+  record Random(Node node, Buffer out, Buffer state, Buffer x, Draw draw) implements OneNode {
+    @Override
+    public List<Buffer> inputs() {
+      return x == null ? List.of(state) : List.of(state, x);
+    }
+
+    @Override
+    public List<Buffer> updated() {
+      return List.of(state);
+    }
+  }
+
+  /**
+   * A state write (Assign, AssignAdd, AssignSub) in place: {@code out} is the variable's own
+   * buffer, combined element by element with {@code operand}.
+   */
+  record Write(Node node, Buffer out, Buffer operand) implements OneNode {
+    @Override
+    public List<Buffer> inputs() {
+      return List.of(operand);
     }
   }
 

@@ -66,7 +66,27 @@ public final class KernelLowering {
     LOWERINGS.put("MatrixInverse", (l, n) -> new Kernel.MatrixInverse(n, l.buffer(n), l.buffer(n.input(0)),
         n.shape().dim(0)));
     LOWERINGS.put("Shape", (l, n) -> new Kernel.ShapeOf(n, l.buffer(n), n.input(0).shape().dims()));
+    // Random ops draw from the entry point's generator (see seedGenerator); a fetch's dropout
+    // mask is ones, as the reference outside training.
+    LOWERINGS.put("RandomUniform", (l, n) -> l.random(n, Kernel.Draw.UNIFORM));
+    LOWERINGS.put("RandomNormal", (l, n) -> l.random(n, Kernel.Draw.NORMAL));
+    LOWERINGS.put("TruncatedNormal", (l, n) -> l.random(n, Kernel.Draw.TRUNCATED_NORMAL));
+    LOWERINGS.put("RandomShuffle", (l, n) -> l.random(n, Kernel.Draw.SHUFFLE));
+    LOWERINGS.put("DropoutMask", (l, n) -> l.training() ? l.random(n, Kernel.Draw.DROPOUT)
+        : new Kernel.Map(List.of(n), l.buffer(n), n.shape().dims(),
+            List.of(new Kernel.Let(n, new ScalarExpr.Literal(n.type().dtype(), 1)))));
+    // State writes update the variable's own buffer (see writesInPlace).
+    for (String op : List.of("Assign", "AssignAdd", "AssignSub")) {
+      LOWERINGS.put(op, (l, n) -> new Kernel.Write(n, l.buffer(n), l.buffer(n.input(1))));
+    }
+    // Row t of a run-time index: a one-index gather, and its gradient a one-index scatter.
+    LOWERINGS.put("At", (l, n) -> l.row(n, n.input(0), n.input(0), n.input(1), false));
+    LOWERINGS.put("ScatterAt", (l, n) -> l.row(n, n.input(0), n.input(1), n.input(2), true));
   }
+
+  /** The ops that draw from the generator (DropoutMask only in a training step). */
+  private static final Set<String> RANDOM = Set.of("RandomUniform", "RandomNormal", "TruncatedNormal",
+      "RandomShuffle", "DropoutMask");
 
   /** The non-elementwise ops this lowering handles. */
   public static Set<String> loweredOps() {
@@ -81,6 +101,8 @@ public final class KernelLowering {
   private final List<Buffer> temps = new ArrayList<>();
   private final List<Buffer> constants = new ArrayList<>();
   private final Map<Node, Integer> resultSlot = new HashMap<>();
+  private final List<Kernel> prologue = new ArrayList<>();
+  private Buffer generator;
   private int nextId;
 
   private KernelLowering(CompiledModel model, EntryPoint ep, Predicate<String> elementwiseSupported) {
@@ -138,6 +160,11 @@ public final class KernelLowering {
         }
       }
     }
+    if (draws()) {
+      symbols.add(KernelProgram.SEED);
+      seedGenerator();
+    }
+    writesInPlace();
     List<Node> results = results(ep);
     Map<Node, Node> owner = owners();
     List<Buffer> resultBuffers = new ArrayList<>();
@@ -148,7 +175,7 @@ public final class KernelLowering {
       slots.add(b);
       resultBuffers.add(b);
       Node o = owner.get(res);
-      if (o != null && o.op().kind() != OpKind.SOURCE && !resultSlot.containsKey(o)) {
+      if (o != null && o.op().kind() != OpKind.SOURCE && !isWrite(o) && !resultSlot.containsKey(o)) {
         resultSlot.put(o, r);
         buffers.put(o, new Buffer(b.id(), o, Buffer.Kind.RESULT, b.slot()));
       } else {
@@ -156,7 +183,7 @@ public final class KernelLowering {
       }
     }
     Map<Node, Node> groupOf = Fusion.plan(ep.schedule(), results);
-    List<Kernel> steps = new ArrayList<>();
+    List<Kernel> steps = new ArrayList<>(prologue);
     for (Node n : ep.schedule()) {
       if (n.op().kind() == OpKind.SOURCE) {
         continue;
@@ -174,6 +201,89 @@ public final class KernelLowering {
       steps.add(new Kernel.Copy(res, resultBuffers.get(r), buffer(res)));
     }
     return new KernelProgram(ep, slots, symbols, steps, temps, constants);
+  }
+
+  private boolean training() {
+    return ep.kind() == EntryPoint.Kind.TRAIN;
+  }
+
+  /** Whether some scheduled op draws random numbers. */
+  private boolean draws() {
+    for (Node n : ep.schedule()) {
+      if (RANDOM.contains(n.op().name()) && (training() || !n.op().name().equals("DropoutMask"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The generator state (one i64), set from the caller's seed before any kernel draws. */
+  private void seedGenerator() {
+    dev.kiln.compiler.ir.GraphBuilder b = new dev.kiln.compiler.ir.GraphBuilder();
+    Node state = dev.kiln.compiler.ops.Emit.placeholder(b, "generator", dev.kiln.dsl.DType.I64,
+        dev.kiln.compiler.ir.Shape.of(1));
+    generator = new Buffer(nextId++, state, Buffer.Kind.TEMP, -1);
+    temps.add(generator);
+    prologue.add(new Kernel.SeedGenerator(generator));
+  }
+
+  private Kernel random(Node n, Kernel.Draw draw) {
+    return new Kernel.Random(n, buffer(n), generator, draw == Kernel.Draw.SHUFFLE ? buffer(n.input(0)) : null,
+        draw);
+  }
+
+  /** Whether {@code n} writes a variable (its input 0 is the variable's node). */
+  static boolean isWrite(Node n) {
+    return n.op().name().startsWith("Assign") && n.attrs().has("variable");
+  }
+
+  /**
+   * A write's value lives in the variable's own buffer, updated in place (the caller copies it
+   * back). Other readers of the variable's node see its value before the write, so when there
+   * are any the entry point first copies the variable and they read the copy.
+   */
+  private void writesInPlace() {
+    for (Node w : ep.schedule()) {
+      if (!isWrite(w)) {
+        continue;
+      }
+      Node variable = w.input(0);
+      Buffer live = buffers.get(variable);
+      buffers.put(w, live);
+      boolean readElsewhere = results(ep).contains(variable);
+      for (Node n : ep.schedule()) {
+        for (int i = 0; i < n.inputs().size(); i++) {
+          readElsewhere |= n.input(i) == variable && !(isWrite(n) && i == 0);
+        }
+      }
+      if (readElsewhere) {
+        Buffer before = new Buffer(nextId++, variable, Buffer.Kind.TEMP, -1);
+        temps.add(before);
+        buffers.put(variable, before);
+        prologue.add(new Kernel.Copy(variable, before, live));
+      }
+    }
+  }
+
+  /** The param slots of the variables {@code program} writes, in slot order. */
+  public static List<Integer> writtenSlots(KernelProgram program) {
+    Set<Integer> slots = new java.util.TreeSet<>();
+    for (Kernel k : program.steps()) {
+      if (k instanceof Kernel.Write w) {
+        slots.add(w.out().slot());
+      }
+    }
+    return new ArrayList<>(slots);
+  }
+
+  /**
+   * At (x, t) as a gather of row t of {@code table}; ScatterAt (v, like, t) as zeros of like's
+   * shape with v added at row t ({@code table} is then v, {@code like} the shape).
+   */
+  private Kernel row(Node n, Node table, Node like, Node t, boolean scatter) {
+    List<Dim> dims = like.shape().dims();
+    return new Kernel.Gather(n, buffer(n), buffer(table), buffer(t), Size.ONE, dims.getFirst(),
+        Size.of(dims.subList(1, dims.size())), scatter);
   }
 
   /** Symbols in order of first appearance in the inputs' shapes; every scheduled one must be bound. */

@@ -10,7 +10,8 @@ import java.util.List;
  * @param slots the caller's buffers in calling-convention order: the entry point's inputs, every
  *     model variable, then the results (the output, then each gradient)
  * @param symbols the symbolic dimensions in order of first appearance in the inputs' shapes: the
- *     caller passes their run-time values in this order
+ *     caller passes their run-time values in this order; when the entry point draws random
+ *     numbers, {@link #SEED} follows them and the caller passes a fresh seed there
  * @param steps the kernels in schedule order, then the copies of results that need one
  * @param temps the intermediates the entry point allocates (and frees at the end)
  * @param constants the constant arrays the kernels read
@@ -22,6 +23,18 @@ public record KernelProgram(
     List<Kernel> steps,
     List<Buffer> temps,
     List<Buffer> constants) {
+
+  /**
+   * The pseudo-symbol after the real ones in {@link #symbols} of an entry point that draws random
+   * numbers: the caller passes one fresh seed per call in its {@code sizes} slot, and the entry
+   * point draws as {@code new java.util.SplittableRandom(seed)} would (in schedule order).
+   */
+  public static final String SEED = "kiln:seed";
+
+  /** Whether the entry point draws random numbers (its last size is then the seed). */
+  public boolean seeded() {
+    return !symbols.isEmpty() && symbols.getLast().equals(SEED);
+  }
 
   public KernelProgram {
     slots = List.copyOf(slots);

@@ -21,7 +21,11 @@ import java.util.Set;
  * {@link EntryPoint#gradients()}. The caller allocates every buffer, results included (row-major,
  * element types: f32 float, f64 double, i32, i64, bool/i8/u8 as i8, i16/f16/bf16 as i16).
  * {@code sizes} points to one i64 per symbolic dimension, in order of first appearance in the
- * inputs' shapes. Intermediates are malloc'd and freed inside the call. Math goes through LLVM
+ * inputs' shapes. That function allocates a workspace for its call; the allocation-free form is
+ * {@code @<symbol>.run(ptr %buffers, ptr %sizes, ptr %workspace, ptr %optimizer)}, with a
+ * workspace of {@code i64 @<symbol>.workspace(ptr %sizes)} bytes holding every intermediate and
+ * gradient ({@link dev.kiln.codegen.kernel.MemoryPlan}) and, for a TRAIN entry, an optimizer
+ * record to update the variables in place (see {@link EntryCode}). Math goes through LLVM
  * intrinsics and libm ({@code tanhf}, {@code log1pf}), which the JIT resolves in the process.
  */
 public final class LlvmBackend {

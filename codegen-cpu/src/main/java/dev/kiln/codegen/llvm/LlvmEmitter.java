@@ -3,6 +3,7 @@ package dev.kiln.codegen.llvm;
 import dev.kiln.codegen.kernel.Buffer;
 import dev.kiln.codegen.kernel.Kernel;
 import dev.kiln.codegen.kernel.KernelProgram;
+import dev.kiln.codegen.kernel.MemoryPlan;
 import dev.kiln.codegen.kernel.ScalarExpr;
 import dev.kiln.codegen.kernel.Size;
 import dev.kiln.codegen.kernel.Describe;
@@ -18,8 +19,9 @@ import java.util.Map;
 /**
  * Renders one lowered entry point as LLVM IR: an internal function per kernel (its loops written
  * over contiguous memory so O3's vectorizer takes them, buffer pointers {@code noalias}) and the
- * exported entry function that unpacks the caller's buffer and size arrays, allocates the
- * intermediates, calls the kernels in schedule order and frees the intermediates.
+ * exported entry function that unpacks the caller's buffer and size arrays, places the
+ * intermediates in the caller's workspace ({@link MemoryPlan}, {@link EntryCode}), calls the
+ * kernels in schedule order, then hands gradients back or updates the variables.
  */
 final class LlvmEmitter {
   private static final int BLOCK = 64;
@@ -39,6 +41,7 @@ final class LlvmEmitter {
   /** The kernels' and the entry function's text. */
   String render() {
     LlvmFunction entry = new LlvmFunction(module);
+    MemoryPlan plan = MemoryPlan.of(program);
     Map<Buffer, String> ptrs = new HashMap<>();
     for (Buffer b : program.slots()) {
       String p = entry.gep("ptr", "%buffers", Integer.toString(b.slot()));
@@ -51,6 +54,16 @@ final class LlvmEmitter {
       entry.emit(LlvmFunction.symbolParam(s) + " = load i64, ptr " + p);
       dims.put(s, LlvmFunction.symbolParam(s));
     }
+    List<String> regions = EntryCode.regions(entry, plan);
+    for (Kernel k : program.steps()) {
+      List<Buffer> touched = new ArrayList<>(k.inputs());
+      touched.add(k.out());
+      for (Buffer b : touched) {
+        if (plan.inWorkspace(b)) {
+          ptrs.put(b, regions.get(plan.region(b)));
+        }
+      }
+    }
     for (Buffer c : program.constants()) {
       ptrs.put(c, constant(c));
     }
@@ -58,7 +71,6 @@ final class LlvmEmitter {
       entry.comment("no out-of-range index yet (gather and scatterAdd record the first one here)");
       entry.store("i64", "0", status());
     }
-    List<Buffer> allocated = new ArrayList<>();
     for (Kernel k : program.steps()) {
       entry.comment("");
       for (Node n : k.nodes()) {
@@ -69,12 +81,6 @@ final class LlvmEmitter {
         continue;
       }
       Buffer out = k.out();
-      if (out.kind() == Buffer.Kind.TEMP && !ptrs.containsKey(out)) {
-        String bytes = entry.madd(entry.size(out.size()), Integer.toString(out.dtype().byteSize()), null);
-        module.declare("declare noalias ptr @malloc(i64)");
-        ptrs.put(out, entry.let("t." + bufferHint(out), "call ptr @malloc(i64 " + bytes + ")"));
-        allocated.add(out);
-      }
       String name = kernel(k);
       List<String> args = new ArrayList<>();
       args.add("ptr " + ptrs.get(out));
@@ -86,14 +92,8 @@ final class LlvmEmitter {
       }
       entry.emit("call void " + name + "(" + String.join(", ", args) + ")");
     }
-    if (!allocated.isEmpty()) {
-      entry.comment("");
-      entry.comment("intermediates");
-      module.declare("declare void @free(ptr)");
-      for (Buffer b : allocated) {
-        entry.emit("call void @free(ptr " + ptrs.get(b) + ")");
-      }
-    }
+    EntryCode.finish(entry, plan, regions, symbol, program.entry(), program.slots(),
+        program.steps().stream().anyMatch(k -> k instanceof Kernel.Gather));
     StringBuilder header = new StringBuilder();
     header.append("; Entry point ").append(program.entry().name()).append(" (")
         .append(program.entry().kind().name().toLowerCase(java.util.Locale.ROOT)).append(")\n");
@@ -105,7 +105,10 @@ final class LlvmEmitter {
     header.append("; sizes: ").append(program.symbols().isEmpty() ? "(none)"
         : String.join(", ", program.symbols())).append('\n');
     return kernels + header.toString()
-        + entry.build("define void @" + symbol + "(ptr noalias %buffers, ptr noalias %sizes)");
+        + entry.build("define void @" + symbol + ".run(ptr noalias %buffers, ptr noalias %sizes,"
+            + " ptr %workspace, ptr %optimizer)")
+        + EntryCode.companions(module, plan, program.symbols(), symbol, !plan.gradientSlots().isEmpty()
+            && EntryCode.trainable(program.entry(), program.slots()) != null);
   }
 
   private List<String> lastKernelSymbols = List.of();
@@ -168,12 +171,15 @@ final class LlvmEmitter {
       case Kernel.ShapeOf x -> shapeOf(f, x);
       case Kernel.MatrixInverse x -> matrixInverse(f, x);
       case Kernel.Copy c -> copy(f, c, params);
+      case Kernel.SeedGenerator g -> LlvmRandom.seed(f);
+      case Kernel.Random r -> LlvmRandom.draw(f, r);
+      case Kernel.Write w -> LlvmState.write(f, w, symbol, program);
       case Kernel.Alias a -> throw new IllegalStateException("aliases have no kernel");
     };
     String name = "@" + symbol + ".k" + kernelCount++ + "." + what;
     StringBuilder sig = new StringBuilder("define internal void " + name + "(ptr noalias %out");
     for (Buffer in : k.inputs()) {
-      sig.append(", ptr noalias readonly ").append(params.get(in));
+      sig.append(k.updated().contains(in) ? ", ptr noalias " : ", ptr noalias readonly ").append(params.get(in));
     }
     lastKernelSymbols = new ArrayList<>(f.symbols());
     for (String s : lastKernelSymbols) {
@@ -228,9 +234,38 @@ final class LlvmEmitter {
     return s;
   }
 
+  /**
+   * Elements from which a map, reduction or softmax is split over the pool: 2^16 elements take
+   * ~10-30 µs on one core (a few passes over 256 KiB-1 MiB at tens of GB/s, more with libm
+   * calls), several times a fork-join's cost (one FFM upcall and a wake-up per extra thread, a
+   * few µs); below it a second thread would mostly wait for its start.
+   */
+  static final long PARALLEL_ELEMENTS = 1L << 16;
+
+  /** Split over the pool along the outermost axis (each chunk whole outer slices) when large. */
   private String map(LlvmFunction f, Kernel.Map m, Map<Buffer, String> params) {
     f.comment("one pass over " + m.out().node().type() + "; fused values stay in registers");
-    List<String> idx = openNest(f, m.domain(), "i");
+    if (m.domain().isEmpty()) {
+      mapRange(f, m, params, null, null);
+    } else {
+      Map<String, String> pointers = new LinkedHashMap<>();
+      for (String p : params.values()) {
+        pointers.put(p, p);
+      }
+      LlvmParallel.split(f, symbol + ".map", pointers, f.size(Size.of(m.domain().getFirst())),
+          f.size(Size.of(m.domain())), PARALLEL_ELEMENTS, (g, begin, end) -> mapRange(g, m, params, begin, end));
+    }
+    Node root = m.body().getLast().node();
+    return m.nodes().size() == 1 ? lowerFirst(root.op().name()) : "fused";
+  }
+
+  /** The map's loop nest, its outermost axis over [begin, end) (all of it when begin is null). */
+  private String mapRange(LlvmFunction f, Kernel.Map m, Map<Buffer, String> params, String begin, String end) {
+    List<String> idx = new ArrayList<>();
+    for (int d = 0; d < m.domain().size(); d++) {
+      idx.add(d == 0 && begin != null ? f.loop("i0", begin, end, "1")
+          : f.loop("i" + d, f.size(Size.of(m.domain().get(d)))));
+    }
     Map<Node, String> values = new HashMap<>();
     String last = null;
     for (Kernel.Let let : m.body()) {
@@ -240,7 +275,7 @@ final class LlvmEmitter {
     Node root = m.body().getLast().node();
     f.storeElement(root.type().dtype(), "%out", offset(f, idx, contiguous(m.domain())), last);
     closeNest(f, m.domain().size());
-    return m.nodes().size() == 1 ? lowerFirst(root.op().name()) : "fused";
+    return last;
   }
 
   private String scalar(LlvmFunction f, ScalarExpr e, List<String> idx, Map<Buffer, String> params,
@@ -272,13 +307,13 @@ final class LlvmEmitter {
   /**
    * Folds in row-major order of the input (read sequentially) into an accumulator array: double
    * for floating sums and products (rounded once at the end, as the reference), else the
-   * output's compute type.
+   * output's compute type. When the first input axis is kept (row-wise reductions) and the input
+   * is large, its slices are split over the pool: each chunk owns their output rows, and each
+   * output element still folds its inputs in the same order.
    */
   private String reduce(LlvmFunction f, Kernel.Reduce r, Map<Buffer, String> params) {
     DType t = r.out().dtype();
     boolean wide = t.isFloating() && (r.fold() != Kernel.Fold.MAX && r.fold() != Kernel.Fold.MIN);
-    DType accType = wide ? DType.F64 : t;
-    String at = LlvmTypes.compute(accType);
     String outSize = f.size(r.out().size());
     String acc;
     if (wide) {
@@ -288,25 +323,62 @@ final class LlvmEmitter {
     } else {
       acc = "%out";
     }
+    // The input node's shape, not its buffer's: a reshape shares its source's buffer.
+    List<Dim> inDims = r.node().input(0).shape().dims();
+    f.comment(r.fold() + " of " + r.in().node().type() + " -> " + r.out().node().type());
+    if (!inDims.isEmpty() && r.outAxis()[0] == 0) {
+      Map<String, String> pointers = kernelPointers(1);
+      if (wide) {
+        pointers.put("%acc.buf", acc);
+      }
+      LlvmParallel.split(f, symbol + ".reduce", pointers, f.size(Size.of(inDims.getFirst())),
+          f.size(Size.of(inDims)), PARALLEL_ELEMENTS,
+          (g, begin, end) -> reduceRange(g, r, wide ? "%acc.buf" : "%out", begin, end));
+    } else {
+      reduceRange(f, r, acc, null, null);
+    }
+    if (wide) {
+      f.emit("call void @free(ptr " + acc + ")");
+    }
+    return lowerFirst(r.node().op().name());
+  }
+
+  /**
+   * Initializes, folds and finishes the outputs of input slices [begin, end) of the first axis
+   * (which the output keeps as its first axis), or of the whole input when begin is null.
+   */
+  private static void reduceRange(LlvmFunction f, Kernel.Reduce r, String acc, String begin, String end) {
+    DType t = r.out().dtype();
+    boolean wide = t.isFloating() && (r.fold() != Kernel.Fold.MAX && r.fold() != Kernel.Fold.MIN);
+    DType accType = wide ? DType.F64 : t;
+    String at = LlvmTypes.compute(accType);
+    List<Dim> inDims = r.node().input(0).shape().dims();
+    List<Dim> outDims = r.node().shape().dims();
+    String outLo = "0";
+    String outHi = f.size(r.out().size());
+    if (begin != null) {
+      String slice = f.size(Size.of(outDims.subList(1, outDims.size())));
+      outLo = f.madd(begin, slice, null);
+      outHi = f.madd(end, slice, null);
+    }
     String init = switch (r.fold()) {
       case SUM, MEAN -> LlvmTypes.literal(accType, 0);
       case PROD -> LlvmTypes.literal(accType, 1);
       case MAX -> LlvmTypes.lowest(accType);
       case MIN -> LlvmTypes.highest(accType);
     };
-    String o0 = f.loop("o", outSize);
+    String o0 = f.loop("o", outLo, outHi, "1");
     f.store(LlvmTypes.storage(accType), wide ? init : f.toStorage(accType, init), f.gep(LlvmTypes.storage(accType), acc, o0));
     f.endLoop();
-    // The input node's shape, not its buffer's: a reshape shares its source's buffer.
-    List<Dim> inDims = r.node().input(0).shape().dims();
-    List<Dim> outDims = r.node().shape().dims();
     List<Size> outStrides = new ArrayList<>();
     for (int d = 0; d < inDims.size(); d++) {
       int a = r.outAxis()[d];
       outStrides.add(a < 0 ? Size.ZERO : Size.of(outDims.subList(a + 1, outDims.size())));
     }
-    f.comment(r.fold() + " of " + r.in().node().type() + " -> " + r.out().node().type());
-    List<String> idx = openNest(f, inDims, "c");
+    List<String> idx = new ArrayList<>();
+    for (int d = 0; d < inDims.size(); d++) {
+      idx.add(d == 0 && begin != null ? f.loop("c0", begin, end, "1") : f.loop("c" + d, f.size(Size.of(inDims.get(d)))));
+    }
     String x = f.loadElement(r.in().dtype(), "%in0", offset(f, idx, contiguous(inDims)));
     x = LlvmTable.cast(f, r.in().dtype(), accType, x);
     String o = offset(f, idx, outStrides);
@@ -322,7 +394,7 @@ final class LlvmEmitter {
     f.store(LlvmTypes.storage(accType), f.toStorage(accType, next), slot);
     closeNest(f, inDims.size());
     if (wide || r.fold() == Kernel.Fold.MEAN) {
-      String o1 = f.loop("o", outSize);
+      String o1 = f.loop("o", outLo, outHi, "1");
       String v = wide ? f.load("double", f.gep("double", acc, o1)) : f.loadElement(t, "%out", o1);
       if (r.fold() == Kernel.Fold.MEAN) {
         String n = f.size(r.folded());
@@ -333,36 +405,60 @@ final class LlvmEmitter {
       f.storeElement(t, "%out", o1, LlvmTable.cast(f, accType, t, v));
       f.endLoop();
     }
-    if (wide) {
-      f.emit("call void @free(ptr " + acc + ")");
-    }
-    return lowerFirst(r.node().op().name());
   }
 
-  /**
-   * Without transposed b: blocked i-k-j loops, each a[i, p] scaling row p of b into row i of out
-   * (the inner loop contiguous in both); with it: dot products along contiguous rows of b.
-   */
+  /** f32 and f64 through {@link LlvmGemm}; other dtypes through the simple loops of {@link #matmulBody}. */
   private String matmul(LlvmFunction f, Kernel.MatMul mm, Map<Buffer, String> params) {
     matmulBody(f, mm.out().dtype(), "%in0", "%in1", "%out", f.size(Size.of(mm.m())),
         f.size(Size.of(mm.n())), f.size(Size.of(mm.k())), mm.transposeA(), mm.transposeB());
     return "matMul";
   }
 
-  /** One {@link #matmulBody} per batch, on the batch's matrices (row-major, back to back). */
+  /**
+   * One {@link #matmulBody} per batch, on the batch's matrices (row-major, back to back). With
+   * at least {@link #MIN_PARALLEL_BATCHES} batches (or a symbolic count) the batches are split
+   * over the pool, each product then running serially inside its chunk; with fewer, each
+   * product splits itself.
+   */
   private String batchMatmul(LlvmFunction f, Kernel.BatchMatMul mm) {
     DType t = mm.out().dtype();
-    String st = LlvmTypes.storage(t);
-    String m = f.size(Size.of(mm.m()));
-    String n = f.size(Size.of(mm.n()));
-    String k = f.size(Size.of(mm.k()));
-    String q = f.loop("q", f.size(mm.batches()));
-    String a = f.gep(st, "%in0", f.madd(q, f.madd(m, k, null), null));
-    String b = f.gep(st, "%in1", f.madd(q, f.madd(k, n, null), null));
-    String o = f.gep(st, "%out", f.madd(q, f.madd(m, n, null), null));
-    matmulBody(f, t, a, b, o, m, n, k, mm.transposeA(), mm.transposeB());
-    f.endLoop();
+    String batches = f.size(mm.batches());
+    LlvmParallel.Range range = (g, begin, end) -> {
+      String st = LlvmTypes.storage(t);
+      String m = g.size(Size.of(mm.m()));
+      String n = g.size(Size.of(mm.n()));
+      String k = g.size(Size.of(mm.k()));
+      String q = g.loop("q", begin, end, "1");
+      String a = g.gep(st, "%in0", g.madd(q, g.madd(m, k, null), null));
+      String b = g.gep(st, "%in1", g.madd(q, g.madd(k, n, null), null));
+      String o = g.gep(st, "%out", g.madd(q, g.madd(m, n, null), null));
+      matmulBody(g, t, a, b, o, m, n, k, mm.transposeA(), mm.transposeB());
+      g.endLoop();
+    };
+    if (LlvmParallel.isNumber(batches) && Long.parseLong(batches) < MIN_PARALLEL_BATCHES) {
+      range.emit(f, "0", batches);
+    } else {
+      String macs = LlvmParallel.mul(f, LlvmParallel.mul(f, batches, f.size(Size.of(mm.m()))),
+          LlvmParallel.mul(f, f.size(Size.of(mm.n())), f.size(Size.of(mm.k()))));
+      LlvmParallel.split(f, symbol + ".batchMatMul", kernelPointers(2), batches, macs, LlvmGemm.PARALLEL_MACS, range);
+    }
     return "batchMatMul";
+  }
+
+  /**
+   * Fewer batches than this run one after the other, each product split on its own: contiguous
+   * equal chunks of a few batches leave a thread idle for up to a whole product (3 on 2 threads).
+   */
+  private static final int MIN_PARALLEL_BATCHES = 8;
+
+  /** The kernel's own parameters {@code %out, %in0 .. %in<inputs-1>}, each mapped to itself. */
+  private static Map<String, String> kernelPointers(int inputs) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("%out", "%out");
+    for (int i = 0; i < inputs; i++) {
+      p.put("%in" + i, "%in" + i);
+    }
+    return p;
   }
 
   /**
@@ -448,9 +544,18 @@ final class LlvmEmitter {
     return "shape";
   }
 
-  /** One matrix product {@code out = op(a) · op(b)} over the pointers given (see {@link #matmul}). */
+  /**
+   * One matrix product {@code out = op(a) · op(b)} over the pointers given: f32 and f64 call the
+   * module's {@link LlvmGemm}; other dtypes, without transposed b, blocked i-k-j loops, each
+   * a[i, p] scaling row p of b into row i of out (the inner loop contiguous in both), and with
+   * it dot products along contiguous rows of b.
+   */
   private static void matmulBody(LlvmFunction f, DType t, String pa, String pb, String po, String m,
       String n, String k, boolean transposeA, boolean transposeB) {
+    if (LlvmGemm.supports(t)) {
+      LlvmGemm.call(f, t, pa, pb, po, m, n, k, transposeA, transposeB);
+      return;
+    }
     String ct = LlvmTypes.compute(t);
     boolean fl = t.isFloating();
     if (!transposeB) {
@@ -498,12 +603,23 @@ final class LlvmEmitter {
     return f.let("min", "select i1 " + c + ", i64 " + a + ", i64 " + b);
   }
 
-  /** Per row: the maximum (0 when infinite), Σ exp(x - max), then the outputs. */
+  /**
+   * Per row: the maximum (0 when infinite), Σ exp(x - max), then the outputs; rows are
+   * independent, so large inputs split their rows over the pool.
+   */
   private String softmax(LlvmFunction f, Kernel.Softmax s, Map<Buffer, String> params) {
+    String rows = f.size(s.rows());
+    String elements = LlvmParallel.mul(f, rows, f.size(Size.of(s.n())));
+    LlvmParallel.split(f, symbol + ".softmax", kernelPointers(1), rows, elements, PARALLEL_ELEMENTS,
+        (g, begin, end) -> softmaxRows(g, s, begin, end));
+    return s.log() ? "logSoftmax" : "softmax";
+  }
+
+  private static void softmaxRows(LlvmFunction f, Kernel.Softmax s, String begin, String end) {
     DType t = s.out().dtype();
     String ct = LlvmTypes.compute(t);
     String n = f.size(Size.of(s.n()));
-    String r = f.loop("r", f.size(s.rows()));
+    String r = f.loop("r", begin, end, "1");
     String base = f.madd(r, n, null);
     String[] ms = rowMaxAndSum(f, t, "%in0", base, n);
     String max = ms[0];
@@ -517,7 +633,6 @@ final class LlvmEmitter {
         : f.let("p", "fdiv " + ct + " " + LlvmTable.intrinsic(f, t, "exp", shifted) + ", " + sum);
     f.storeElement(t, "%out", at, v);
     closeNest(f, 2);
-    return s.log() ? "logSoftmax" : "softmax";
   }
 
   /** Emits the stable row maximum and Σ exp(x - max) of a row; returns both values. */

@@ -231,6 +231,11 @@ final class LlvmFunction {
 
   /** The function's text: {@code define ... { entry: allocas body ret }}. */
   String build(String header) {
-    return header + " {\nentry:\n" + allocas + body + "  ret void\n}\n";
+    return build(header, "ret void");
+  }
+
+  /** The function's text ending in {@code ret} (e.g. {@code ret i64 %total}). */
+  String build(String header, String ret) {
+    return header + " {\nentry:\n" + allocas + body + "  " + ret + "\n}\n";
   }
 }

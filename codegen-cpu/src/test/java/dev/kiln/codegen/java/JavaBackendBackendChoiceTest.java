@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
  * where {@code kiln-runtime-llvm} is on the class path: runtime-llvm and samples/mnist-softmax.)
  */
 class JavaBackendBackendChoiceTest {
-  /** inverse(x), a fetch, reading x through At (x viewed as [1, 2, 2], step 0): At has no LLVM kernel. */
+  /** inverse(x), a fetch, reading x through a cond (both branches x): If has no LLVM kernel. */
   private static CompiledModel inverse() {
     GraphBuilder b = new GraphBuilder();
     Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(2, 2));
     Node w = Emit.variable(b, "w", DType.F32, Shape.of(2, 2), "zeros");
-    Node step = b.apply(dev.kiln.compiler.ops.StandardOps.AT, dev.kiln.compiler.ir.Attrs.NONE,
-        Emit.reshape(b, x, 1, 2, 2), Emit.scalar(b, DType.I32, 0));
+    Node step = dev.kiln.compiler.ops.ControlFlow.cond(b, null, Emit.scalar(b, DType.BOOL, 1),
+        r -> List.of(x), r -> List.of(x)).getFirst();
     Node inv = Emit.add(b, Emit.matrixInverse(b, step), w);
     return KilnCompiler.compile(new ModelSpec("test.choice", "Inverse", b.graph(), List.of(x), List.of(w),
         List.of(new ModelSpec.Named("inverse", inv)), List.of()));
@@ -44,14 +44,14 @@ class JavaBackendBackendChoiceTest {
   @Test
   void explicitLlvmForAModelWithoutLlvmCodeNamesTheMissingOp() throws Exception {
     CompiledModel model = inverse();
-    assertEquals(java.util.Set.of("At"), LlvmBackend.missingOps(model));
+    assertEquals(java.util.Set.of("If", "Output"), LlvmBackend.missingOps(model));
     List<GeneratedFile> files = JavaBackend.generate(model);
     Class<?> cls = InMemoryJavac.compileAndLoad(files, "test.choice.InverseCompiled");
     Method create = cls.getMethod("create", long.class, Backend.class);
     InvocationTargetException e = assertThrows(InvocationTargetException.class,
         () -> create.invoke(null, 1L, Backend.LLVM));
     assertTrue(e.getCause() instanceof IllegalStateException, e.getCause().toString());
-    assertEquals("the LLVM backend cannot run Inverse: the LLVM backend has no kernel for its op At;"
+    assertEquals("the LLVM backend cannot run Inverse: the LLVM backend has no kernel for its ops If, Output;"
         + " create it with Backend.JAVA or AUTO", e.getCause().getMessage());
 
     // AUTO and the one-argument create run it on Java.
@@ -76,7 +76,7 @@ class JavaBackendBackendChoiceTest {
     assertTrue(LlvmBackend.missingOps(model).isEmpty());
     String src = JavaBackend.generate(model).getFirst().content();
     for (String symbol : List.of("kiln_Covered_y_fetch", "kiln_Covered_loss_fetch", "kiln_Covered_loss_train")) {
-      assertTrue(src.contains("nativeCode.entry(\"" + symbol + "\")"), symbol + " in\n" + src);
+      assertTrue(src.contains("nativeState.call(\"" + symbol + "\""), symbol + " in\n" + src);
     }
     assertNotNull(InMemoryJavac.compileAndLoad(JavaBackend.generate(model), "test.choice.CoveredCompiled"));
   }

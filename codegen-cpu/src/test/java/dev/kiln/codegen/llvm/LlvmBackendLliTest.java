@@ -101,7 +101,9 @@ class LlvmBackendLliTest {
       e++;
     }
     main.append("  ret i32 0\n}\n");
-    String ir = LlvmBackend.generate(model).getFirst().content() + driver + PRINTERS + main;
+    // lli has no runtime pool: stand in a serial kiln_parallel_for for the module's declaration.
+    String ir = LlvmBackend.generate(model).getFirst().content()
+        .replace("declare void @kiln_parallel_for(ptr, ptr, i64)\n", "") + driver + PRINTERS + SERIAL_PARALLEL_FOR + main;
     Path file = dir.resolve(model.simpleName() + batch + ".ll");
     Files.writeString(file, ir);
     Process proc = new ProcessBuilder("lli", "-opaque-pointers", file.toString()).redirectErrorStream(true).start();
@@ -125,6 +127,15 @@ class LlvmBackendLliTest {
     }
     assertEquals(line, lines.length, "extra output lines");
   }
+
+  /** kiln_parallel_for as one chunk on the calling thread. */
+  private static final String SERIAL_PARALLEL_FOR = """
+      define void @kiln_parallel_for(ptr %fn, ptr %ctx, i64 %n) {
+      entry:
+        call void %fn(ptr %ctx, i64 0, i64 %n)
+        ret void
+      }
+      """;
 
   /** Prints float and i64 arrays one element a line (floats as %a: exact). */
   private static final String PRINTERS = """

@@ -36,8 +36,13 @@ class LlvmBackendTest {
         "kiln_MnistLike_loss_fetch", "kiln_MnistLike_loss_train")) {
       assertTrue(ir.contains("define void @" + symbol + "(ptr noalias %buffers, ptr noalias %sizes) {"),
           symbol + " missing:\n" + ir);
+      assertTrue(ir.contains("define void @" + symbol + ".run(ptr noalias %buffers, ptr noalias %sizes,"
+          + " ptr %workspace, ptr %optimizer) {"), symbol + ".run missing");
+      assertTrue(ir.contains("define i64 @" + symbol + ".workspace(ptr noalias %sizes) {"),
+          symbol + ".workspace missing");
     }
-    assertEquals(4, count(ir, Pattern.compile("(?m)^define void @")));
+    // Each entry point: the wrapper allocating a workspace, and the workspace-taking .run.
+    assertEquals(8, count(ir, Pattern.compile("(?m)^define void @")));
   }
 
   @Test
@@ -59,7 +64,7 @@ class LlvmBackendTest {
       assertEquals(p.steps().stream().filter(k -> !(k instanceof Kernel.Alias)).count(),
           count(ir, Pattern.compile("(?m)^define internal void " + Pattern.quote(prefix))));
     }
-    assertEquals(kernels, count(ir, Pattern.compile("(?m)^define internal void @")));
+    assertEquals(kernels, count(ir, Pattern.compile("(?m)^define internal void @kiln_\\w+\\.k\\d+\\.")));
   }
 
   @Test

@@ -26,7 +26,16 @@ class LlvmCoverageTest {
       "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MaxPool", "MaxPoolGrad", "AvgPool",
       "AvgPoolGrad", "Slice", "Unslice", "Concat", "Gather",
       "ScatterAdd", "BatchMatMul", "Shape",
-      "MatrixInverse");
+      "MatrixInverse",
+      "RandomUniform", "RandomNormal", "TruncatedNormal", "RandomShuffle", "DropoutMask",
+      "Assign", "AssignAdd", "AssignSub", "At", "ScatterAt");
+
+  /**
+   * The standard ops still without an LLVM kernel: control flow (regions have no lowering yet)
+   * and sparse ops (sparse inputs have no native calling convention yet).
+   */
+  static final Set<String> MISSING = Set.of("Arg", "Output", "If", "While",
+      "SparseMatMul", "SparseMatMulValuesGrad", "SparseToDense", "SparseGather");
 
   @Test
   void coveredOpsAreExactlyTheTable() {
@@ -41,7 +50,6 @@ class LlvmCoverageTest {
     assertEquals(Set.of(), unknown, "templates of ops that do not exist");
     Set<String> missing = new TreeSet<>(all);
     missing.removeAll(covered);
-    System.out.println("LLVM backend: " + covered.size() + " of " + all.size()
-        + " standard ops covered; missing: " + missing);
+    assertEquals(new TreeSet<>(MISSING), missing, "standard ops without an LLVM kernel");
   }
 }

@@ -24,7 +24,7 @@ import org.bytedeco.llvm.LLVM.LLVMOrcLLJITRef;
  * loaded in a JVM) and {@code kiln_parallel_for} to the pool's upcall stub. Closing frees the
  * code: every address and {@link NativeEntry} taken from it is dead afterwards.
  */
-public final class JitModule implements AutoCloseable {
+public final class JitModule implements NativeLibrary, AutoCloseable {
   /**
    * The last session error of each module, keyed by its tag's address. ORC reports the real cause
    * of a failed link ("Symbols not found: [ foo ]") here, not in the lookup's own error, and by
@@ -98,6 +98,7 @@ public final class JitModule implements AutoCloseable {
     }
   }
 
+  @Override
   public String name() {
     return name;
   }
@@ -112,6 +113,7 @@ public final class JitModule implements AutoCloseable {
    *
    * @throws LlvmException if the symbol is not defined or the object does not link
    */
+  @Override
   public MemorySegment address(String symbol) {
     checkOpen();
     long[] address = new long[1];
@@ -131,7 +133,8 @@ public final class JitModule implements AutoCloseable {
     return entries.computeIfAbsent(symbol, s -> new NativeEntry(this, s, address(s)));
   }
 
-  boolean isClosed() {
+  @Override
+  public boolean isClosed() {
     return closed;
   }
 

@@ -34,8 +34,11 @@ import java.lang.invoke.MethodHandle;
  *
  * Element types in memory: f32 {@code float}, f64 {@code double}, i32 {@code i32}, i64 {@code i64},
  * bool/i8/u8 {@code i8} (bool is 0 or 1), i16/f16/bf16 {@code i16} (raw bits) — see
- * {@link #llvmType}. Buffers are 64-byte aligned. Inputs and params are read-only to the kernel;
- * it writes outputs completely (they are not zeroed beforehand).
+ * {@link #llvmType}. Buffers are 64-byte aligned. Inputs are read-only to the kernel; params too,
+ * except those the entry's global {@code <symbol>.writes} lists (state writes update them in
+ * place, and {@link #call} copies them back into the params' arrays); it writes outputs
+ * completely (they are not zeroed beforehand). An entry point that draws random numbers takes
+ * one more {@code sizes} slot after the symbols: the seed of its generator for this call.
  *
  * <p>Cost of {@link #call}: each input and param is copied from its Java array into native memory
  * and each output copied back, one bulk {@code MemorySegment.copy} each (memory speed, ~60 GB/s
@@ -48,34 +51,56 @@ import java.lang.invoke.MethodHandle;
  * heap memory only for direct arguments of a {@code critical} call, which may not call back into
  * Java as {@code kiln_parallel_for} does.
  */
-public final class NativeEntry {
+public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
   /** {@code void(ptr buffers, ptr sizes)}. */
   public static final FunctionDescriptor SIGNATURE = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
   /** Alignment of every native buffer {@link #call} allocates: one AVX-512 vector. */
   public static final long ALIGNMENT = 64;
 
-  private final JitModule module;
+  private final NativeLibrary module;
   private final String symbol;
   private final MemorySegment address;
   private final MethodHandle handle;
   private final MemorySegment status; // null unless the entry gathers or scatters
+  private final long[] writes; // buffer slots of the variables the entry writes in place
   private MemorySegment[] slots = new MemorySegment[0]; // reused argument buffers, guarded by this
   private MemorySegment pointers = MemorySegment.NULL;
   private MemorySegment sizeArray = MemorySegment.NULL;
 
-  NativeEntry(JitModule module, String symbol, MemorySegment address) {
+  NativeEntry(NativeLibrary module, String symbol, MemorySegment address) {
     this.module = module;
     this.symbol = symbol;
     this.address = address;
     this.handle = Linker.nativeLinker().downcallHandle(address, SIGNATURE);
     this.status = status(module, symbol);
+    this.writes = writes(module, symbol);
+  }
+
+  /**
+   * The buffer slots of the variables the entry writes in place, from its global
+   * {@code <symbol>.writes} ({@code [n + 1 x i64]}: n, then the slots); none when it has none.
+   */
+  private static long[] writes(NativeLibrary module, String symbol) {
+    MemorySegment g;
+    try {
+      g = module.address(symbol + ".writes").reinterpret(8);
+    } catch (LlvmException e) {
+      return new long[0];
+    }
+    long n = g.get(JAVA_LONG, 0);
+    g = g.reinterpret(8 * (n + 1));
+    long[] slots = new long[(int) n];
+    for (int i = 0; i < n; i++) {
+      slots[i] = g.getAtIndex(JAVA_LONG, i + 1);
+    }
+    return slots;
   }
 
   /**
    * The entry's status global {@code <symbol>.status} ({@code [3 x i64]}: op, index, rows), which
    * entries with gather or scatterAdd kernels define; null for the others.
    */
-  private static MemorySegment status(JitModule module, String symbol) {
+  private static MemorySegment status(NativeLibrary module, String symbol) {
     try {
       return module.address(symbol + ".status").reinterpret(3 * 8);
     } catch (LlvmException e) {
@@ -154,12 +179,65 @@ public final class NativeEntry {
     for (NDArray a : outputs) {
       copyOut(slots[slot++], a);
     }
+    for (long w : writes) {
+      // A state write (assign) updated the variable's native copy: the model's state follows.
+      copyOut(slots[(int) w], params[(int) w - inputs.length]);
+    }
   }
 
   /**
    * Calls the entry point on native memory the caller laid out per the convention: no copies.
    * The memory must stay valid for the call.
    */
+  /** {@code void(ptr buffers, ptr sizes, ptr workspace, ptr optimizer)}: {@code <symbol>.run}. */
+  public static final FunctionDescriptor RUN = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+  /** {@code i64(ptr sizes)}: {@code <symbol>.workspace}. */
+  public static final FunctionDescriptor WORKSPACE = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
+
+  private MethodHandle runHandle; // looked up on first use: hand-written test IR defines neither
+  private MethodHandle workspaceHandle;
+
+  private MethodHandle companion(String suffix, FunctionDescriptor signature) {
+    if (module.isClosed()) {
+      throw new IllegalStateException("native entry point " + symbol + " belongs to closed LLVM module '"
+          + module.name() + "'");
+    }
+    return Linker.nativeLinker().downcallHandle(module.address(symbol + suffix), signature);
+  }
+
+  /**
+   * Runs {@code <symbol>.run}: no copies and no allocation; the caller owns every buffer, the
+   * resident variables and the workspace included (see {@code NativeCode.Entry#run}).
+   */
+  @Override
+  public void run(MemorySegment buffers, MemorySegment sizes, MemorySegment workspace, MemorySegment optimizer) {
+    MethodHandle h = runHandle;
+    if (h == null || module.isClosed()) {
+      h = runHandle = companion(".run", RUN);
+    }
+    try {
+      h.invokeExact(buffers, sizes, workspace, optimizer);
+    } catch (Throwable t) {
+      throw new LlvmException("calling native entry point " + symbol + ".run failed: " + t, t);
+    }
+    ParallelFor.rethrowFailure(symbol);
+    checkStatus();
+  }
+
+  /** {@code <symbol>.workspace}: the workspace bytes {@link #run} needs for these sizes. */
+  @Override
+  public long workspaceBytes(MemorySegment sizes) {
+    MethodHandle h = workspaceHandle;
+    if (h == null) {
+      h = workspaceHandle = companion(".workspace", WORKSPACE);
+    }
+    try {
+      return (long) h.invokeExact(sizes);
+    } catch (Throwable t) {
+      throw new LlvmException("calling native function " + symbol + ".workspace failed: " + t, t);
+    }
+  }
+
   public void invoke(MemorySegment buffers, MemorySegment sizes) {
     if (module.isClosed()) {
       throw new IllegalStateException("native entry point " + symbol + " belongs to closed LLVM module '"

@@ -225,6 +225,125 @@ class LlvmOpsVsInterpreterTest {
     check(m, 5);
   }
 
+  // ---- random ops and dropout ---------------------------------------------------------------
+
+  /**
+   * Random ops draw from the entry point's seeded generator in schedule order, as the reference
+   * interpreter does from {@link dev.kiln.codegen.llvm.LlvmGenerator}: uniform draws, dropout
+   * masks and shuffles bit for bit (tolerance 0), normal draws up to the C library's last bit of
+   * {@code log} (see LlvmGenerator). A training step draws the dropout mask its gradient reads; a
+   * fetch's mask is ones.
+   */
+  @Test
+  void randomOpsAndDropoutMatchTheInterpreterBitForBit() {
+    CompiledModel m = model("Random", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(6)));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(6), "zeros");
+      Node h = Emit.dropout(b, Emit.mul(b, x, w), 0.4);
+      return new Parts(List.of(x), List.of(w), List.of(
+          new ModelSpec.Named("uniform", Emit.randomUniform(b, DType.F32, Shape.of(7, 9), -1.5, 2)),
+          new ModelSpec.Named("uniform64", Emit.randomUniform(b, DType.F64, Shape.of(33), 0, 1)),
+          new ModelSpec.Named("shuffled", Emit.randomShuffle(b, x)),
+          new ModelSpec.Named("inference", h),
+          // Two draws in one entry point: the second starts where the first left the generator.
+          new ModelSpec.Named("twoDraws", Emit.add(b, Emit.randomUniform(b, DType.F32, Shape.of(5), 0, 1),
+              Emit.dropoutMask(b, Emit.randomUniform(b, DType.F32, Shape.of(5), 0, 1), 0.5)))),
+          h);
+    });
+    JitVsInterpreter.Tolerance exact = (w, scale) -> 0;
+    checkWith(m, 1, exact);
+    checkWith(m, 7, exact);
+  }
+
+  @Test
+  void normalDrawsMatchTheInterpreter() {
+    CompiledModel m = model("Normal", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(3)));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(3), "zeros");
+      return new Parts(List.of(x), List.of(w), List.of(
+          new ModelSpec.Named("normal", Emit.randomNormal(b, DType.F32, Shape.of(50, 40), 0.5, 2)),
+          new ModelSpec.Named("normal64", Emit.randomNormal(b, DType.F64, Shape.of(300), -1, 0.25)),
+          new ModelSpec.Named("truncated", Emit.truncatedNormal(b, DType.F32, Shape.of(40, 50), 1, 3))),
+          Emit.mul(b, x, w));
+    });
+    checkWith(m, 2, (w, scale) -> 1e-12 * Math.max(1, Math.abs(w)));
+  }
+
+  /** Different seeds give different draws, and the truncation holds (a failing test can fail). */
+  @Test
+  void truncatedNormalDrawsStayWithinTwoDeviations() {
+    CompiledModel m = model("Truncated", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(3)));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(3), "zeros");
+      return new Parts(List.of(x), List.of(w), List.of(
+          new ModelSpec.Named("truncated", Emit.truncatedNormal(b, DType.F64, Shape.of(4000), 1, 3))),
+          Emit.mul(b, x, w));
+    });
+    EntryPoint ep = m.entryPoints().stream().filter(e -> e.name().equals("truncated")).findFirst().orElseThrow();
+    try (JitModule module = JIT.compile(m.simpleName(), LlvmBackend.generate(m).getFirst().content())) {
+      NativeEntry entry = module.entry(LlvmBackend.symbol(m, ep));
+      NDArray a = NDArray.zeros(DType.F64, 4000);
+      NDArray c = NDArray.zeros(DType.F64, 4000);
+      entry.call(new NDArray[0], new NDArray[] {NDArray.zeros(DType.F32, 3)}, new NDArray[] {a}, 11);
+      entry.call(new NDArray[0], new NDArray[] {NDArray.zeros(DType.F32, 3)}, new NDArray[] {c}, 12);
+      double sum = 0;
+      int same = 0;
+      for (int i = 0; i < 4000; i++) {
+        double v = a.doubles()[i];
+        org.junit.jupiter.api.Assertions.assertTrue(v >= 1 - 6 && v <= 1 + 6, "draw " + i + " is " + v);
+        sum += v;
+        same += v == c.doubles()[i] ? 1 : 0;
+      }
+      assertEquals(1, sum / 4000, 0.15, "mean of 4000 truncated draws");
+      assertEquals(0, same, "draws shared by two seeds");
+    }
+  }
+
+  // ---- state writes and row access ------------------------------------------------------------
+
+  /**
+   * Assign, AssignAdd and AssignSub update the variable in place (the caller copies it back; the
+   * harness compares it with the interpreter's variable), while other reads of the variable in
+   * the same entry point see its value before the write.
+   */
+  @Test
+  void stateWritesMatchTheInterpreter() {
+    CompiledModel m = model("State", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(3, 4));
+      Node k = Emit.placeholder(b, "k", DType.I64, Shape.of(2));
+      Node v = Emit.stateVariable(b, "v", DType.F32, Shape.of(3, 4), "zeros");
+      Node acc = Emit.stateVariable(b, "acc", DType.F32, Shape.of(3, 4), "zeros");
+      Node count = Emit.stateVariable(b, "count", DType.I64, Shape.of(2), "zeros");
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(3, 4), "zeros");
+      return new Parts(List.of(x, k), List.of(v, acc, count, w), List.of(
+          new ModelSpec.Named("assign", Emit.assign(b, v, Emit.mul(b, x, w))),
+          // Reads the old value beside the write: the old acc plus the new one.
+          new ModelSpec.Named("accumulate", Emit.add(b, acc, Emit.assignAdd(b, acc, Emit.mul(b, x, acc)))),
+          new ModelSpec.Named("countDown", Emit.assignSub(b, count, k)),
+          new ModelSpec.Named("oldValue", Emit.add(b, Emit.reshape(b, v, Shape.of(12)),
+              Emit.reshape(b, Emit.assignSub(b, v, x), Shape.of(12))))),
+          Emit.mul(b, x, w));
+    });
+    check(m, 1);
+  }
+
+  /** At reads row t of a run-time index; its gradient, ScatterAt, writes it back. */
+  @Test
+  void atAndScatterAtMatchTheInterpreter() {
+    CompiledModel m = model("At", b -> {
+      Node xs = Emit.placeholder(b, "xs", DType.F32, Shape.of(Dim.of(5), BATCH, Dim.of(3)));
+      Node t = Emit.placeholder(b, "t", DType.I32, Shape.of(new long[0]));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(5, 1, 3), "zeros");
+      Node row = dev.kiln.compiler.ops.ControlFlow.at(b, Emit.mul(b, xs, w), t);
+      return new Parts(List.of(xs, t), List.of(w), List.of(
+          new ModelSpec.Named("row", row),
+          new ModelSpec.Named("placed", dev.kiln.compiler.ops.ControlFlow.scatterAt(b, row, xs, t))),
+          row);
+    });
+    check(m, 1);
+    check(m, 4);
+  }
+
   // ---- harness ------------------------------------------------------------------------------
 
   /**
@@ -247,6 +366,12 @@ class LlvmOpsVsInterpreterTest {
 
   /** Every entry point's output and gradients vs the interpreter, on Gaussian inputs and variables. */
   static void check(CompiledModel model, int batch) {
+    // Relative to the result's largest element: kernels sum in f32, the reference in
+    // double, so a sum with cancellation differs by rounding of its largest terms.
+    checkWith(model, batch, (w, scale) -> 2e-5 * scale);
+  }
+
+  static void checkWith(CompiledModel model, int batch, JitVsInterpreter.Tolerance tolerance) {
     SplittableRandom rng = new SplittableRandom(batch * 31L + model.simpleName().hashCode());
     Map<String, Value> feeds = new HashMap<>();
     Map<String, Value> variables = new HashMap<>();
@@ -256,9 +381,7 @@ class LlvmOpsVsInterpreterTest {
     for (Node p : model.params()) {
       variables.put(p.attrs().get("name"), random(p, batch, rng));
     }
-    // Relative to the result's largest element: kernels sum in f32, the reference in
-    // double, so a sum with cancellation differs by rounding of its largest terms.
-    JitVsInterpreter.compare(JIT, model, batch, feeds, variables, (w, scale) -> 2e-5 * scale);
+    JitVsInterpreter.compare(JIT, model, batch, feeds, variables, tolerance);
   }
 
   /** Gaussian floats (rounded to f32); integers uniform in [0, 4) (valid indices for the tests). */

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The seed model on the LLVM backend ({@code kiln-runtime-llvm} is a test dependency here): the
- * facade loads {@code MnistSoftmax.ll}, JIT-compiles it, and trains and fetches through it with
- * the same results as the Java backend.
+ * facade runs the packaged ahead-of-time library for this CPU (this sample builds with
+ * {@code -Akiln.aot}), or JIT-compiles {@code MnistSoftmax.ll} when there is none, and trains and
+ * fetches through it with the same results as the Java backend.
  */
 class MnistSoftmaxLlvmTest {
   static Dataset train;

@@ -1,0 +1,123 @@
+package dev.kiln.codegen.llvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splitting a kernel's outer loop over the {@code kiln_parallel_for} pool.
+ *
+ * <p>Contract with the runtime ({@code runtime-llvm ParallelFor}): {@code kiln_parallel_for(fn, ctx,
+ * n)} runs {@code fn(ctx, begin, end)} over contiguous chunks covering {@code [0, n)}, on as many
+ * threads as the pool has, and returns when all are done. The emitter keeps two promises: chunks
+ * write disjoint outputs, and the arithmetic producing each output element does not depend on
+ * where the chunk boundaries fall, so results are bit-identical for any thread count.
+ *
+ * <p>Every call goes through one helper per module, {@code @kiln.parallel_for}, so an
+ * ahead-of-time build can redirect the whole module (to a serial loop or another pool) by
+ * replacing one function body.
+ */
+final class LlvmParallel {
+  private LlvmParallel() {}
+
+  /** The module's one caller of {@code @kiln_parallel_for}. */
+  static String helper(Module module) {
+    module.declare("declare void @kiln_parallel_for(ptr, ptr, i64)");
+    return module.global("kiln.parallel_for", "kiln.parallel_for", name ->
+        "; every parallel loop of this module starts here (one place to redirect it)\n"
+            + "define internal void " + name + "(ptr %fn, ptr %ctx, i64 %n) {\n"
+            + "entry:\n"
+            + "  call void @kiln_parallel_for(ptr %fn, ptr %ctx, i64 %n)\n"
+            + "  ret void\n"
+            + "}\n");
+  }
+
+  /** The code of one chunk: the loop over {@code [begin, end)} of the split dimension. */
+  @FunctionalInterface
+  interface Range {
+    void emit(LlvmFunction g, String begin, String end);
+  }
+
+  /**
+   * Emits into {@code f} a loop over {@code [0, n)} whose body {@code range} writes: as a separate
+   * internal function taking {@code pointers} (the names {@code range} uses, mapped to their
+   * values in {@code f}), the symbolic dimensions it uses, and the chunk bounds. When
+   * {@code work} (an i64 value) reaches {@code threshold}, the range runs over the pool through a
+   * context array of those pointers and dimensions; otherwise it is called once, directly (and
+   * when both are constants the choice is made here, so small static kernels stay plain calls
+   * that O3 inlines).
+   */
+  static void split(LlvmFunction f, String hint, Map<String, String> pointers, String n, String work,
+      long threshold, Range range) {
+    Module module = f.module();
+    LlvmFunction g = new LlvmFunction(module);
+    range.emit(g, "%range.begin", "%range.end");
+    List<String> dims = new ArrayList<>(g.symbols());
+    StringBuilder sig = new StringBuilder();
+    for (String p : pointers.keySet()) {
+      sig.append(sig.isEmpty() ? "" : ", ").append("ptr noalias ").append(p);
+    }
+    for (String d : dims) {
+      sig.append(sig.isEmpty() ? "" : ", ").append("i64 ").append(LlvmFunction.symbolParam(d));
+    }
+    sig.append(sig.isEmpty() ? "" : ", ").append("i64 %range.begin, i64 %range.end");
+    String rangeName = module.global(new Object(), hint + ".range",
+        name -> g.build("define internal void " + name + "(" + sig + ")"));
+
+    List<String> outerArgs = new ArrayList<>();
+    for (String v : pointers.values()) {
+      outerArgs.add("ptr " + v);
+    }
+    for (String d : dims) {
+      outerArgs.add("i64 " + f.symbol(d));
+    }
+    boolean constant = isNumber(work) && isNumber(n);
+    if (constant && Long.parseLong(work) < threshold) {
+      f.emit("call void " + rangeName + "(" + String.join(", ", outerArgs) + ", i64 0, i64 " + n + ")");
+      return;
+    }
+
+    // The chunk function: unpack the context (one 8-byte slot per pointer and dimension).
+    int slots = pointers.size() + dims.size();
+    LlvmFunction c = new LlvmFunction(module);
+    List<String> chunkArgs = new ArrayList<>();
+    int slot = 0;
+    for (int i = 0; i < pointers.size(); i++) {
+      chunkArgs.add("ptr " + c.load("ptr", c.gep("i64", "%ctx", Integer.toString(slot++))));
+    }
+    for (int i = 0; i < dims.size(); i++) {
+      chunkArgs.add("i64 " + c.load("i64", c.gep("i64", "%ctx", Integer.toString(slot++))));
+    }
+    c.emit("call void " + rangeName + "(" + String.join(", ", chunkArgs) + ", i64 %begin, i64 %end)");
+    String chunkName = module.global(new Object(), hint + ".chunk",
+        name -> c.build("define internal void " + name + "(ptr %ctx, i64 %begin, i64 %end)"));
+
+    String parallel = helper(module);
+    String big = constant ? "true" : f.let("parallel", "icmp sge i64 " + work + ", " + threshold);
+    String endBig = f.ifThen(big);
+    String ctx = f.var("ctx", "[" + Math.max(1, slots) + " x i64]", "zeroinitializer");
+    slot = 0;
+    for (String v : pointers.values()) {
+      f.store("ptr", v, f.gep("i64", ctx, Integer.toString(slot++)));
+    }
+    for (String d : dims) {
+      f.store("i64", f.symbol(d), f.gep("i64", ctx, Integer.toString(slot++)));
+    }
+    f.emit("call void " + parallel + "(ptr " + chunkName + ", ptr " + ctx + ", i64 " + n + ")");
+    f.endIf(endBig);
+    if (!constant) {
+      String endSmall = f.ifThen(f.let("serial", "xor i1 " + big + ", true"));
+      f.emit("call void " + rangeName + "(" + String.join(", ", outerArgs) + ", i64 0, i64 " + n + ")");
+      f.endIf(endSmall);
+    }
+  }
+
+  /** {@code a * b} over i64 values, folded when both are constants (so {@link #split} can decide early). */
+  static String mul(LlvmFunction f, String a, String b) {
+    return isNumber(a) && isNumber(b) ? Long.toString(Long.parseLong(a) * Long.parseLong(b)) : f.madd(a, b, null);
+  }
+
+  static boolean isNumber(String v) {
+    return v.matches("-?\\d+");
+  }
+}

@@ -1,0 +1,230 @@
+package dev.kiln.runtime.llvm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.codegen.llvm.LlvmBackend;
+import dev.kiln.codegen.llvm.Models;
+import dev.kiln.compiler.interp.Value;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.model.CompiledModel;
+import dev.kiln.dsl.DType;
+import dev.kiln.runtime.AotCompiler;
+import dev.kiln.runtime.NDArray;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ahead-of-time libraries: a model's IR compiled for each x86-64 level, linked into a shared
+ * library, loaded with FFM alone ({@link AotLibrary}) and compared with the reference interpreter;
+ * and the {@code kiln_parallel_for} every library defines for itself.
+ */
+class AotCompilerTest {
+  private static final AotCompiler COMPILER = new LlvmAotCompiler();
+
+  @TempDir Path dir;
+
+  @Test
+  void theProcessorFindsTheCompilerAsAService() {
+    AotCompiler found = ServiceLoader.load(AotCompiler.class).findFirst().orElseThrow();
+    assertEquals(LlvmAotCompiler.class, found.getClass());
+    assertEquals(java.util.List.of("x86-64-v3", "x86-64-v4"), found.targets());
+  }
+
+  @Test
+  void avx2LibraryMatchesTheInterpreter() throws IOException {
+    checkModels(AotTarget.X86_64_V3);
+  }
+
+  @Test
+  void avx512LibraryMatchesTheInterpreter() throws IOException {
+    checkModels(AotTarget.X86_64_V4);
+  }
+
+  /** Each library gets its level's vector width: 512-bit zmm registers in v4 only, 256-bit ymm in both. */
+  @Test
+  void eachTargetGetsItsOwnVectorWidth() {
+    String ir = LlvmBackend.generate(Models.mlp()).getFirst().content();
+    String v3 = LlvmAotCompiler.assembly("mlp", ir, AotTarget.X86_64_V3);
+    String v4 = LlvmAotCompiler.assembly("mlp", ir, AotTarget.X86_64_V4);
+    System.out.println("AOT assembly of the MLP: x86-64-v3 " + count(v3, "%ymm") + " ymm / " + count(v3, "%zmm")
+        + " zmm register uses, x86-64-v4 " + count(v4, "%ymm") + " ymm / " + count(v4, "%zmm") + " zmm");
+    assertEquals(0, count(v3, "%zmm"), "x86-64-v3 code must not use AVX-512 registers");
+    assertTrue(count(v3, "%ymm") > 0, "x86-64-v3 code has no AVX2 vectors");
+    assertTrue(count(v4, "%zmm") > 0, "x86-64-v4 code has no AVX-512 vectors");
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void libcAndLibmBindFromTheJvmProcess() throws IOException {
+    AotLibrary lib = load("softmax", TestKernels.SOFTMAX, AotTarget.X86_64_V3);
+    float[] x = {1f, 2f, 3f, -1f, 0.5f};
+    NDArray out = NDArray.zeros(DType.F32, 5);
+    lib.entry("softmax").call(new NDArray[] {NDArray.of(x, 5)}, new NDArray[0], new NDArray[] {out}, 5);
+    double sum = 0;
+    for (float v : x) {
+      sum += Math.exp(v);
+    }
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Math.exp(x[i]) / sum, out.floats()[i], 1e-6, "element " + i);
+    }
+  }
+
+  @Test
+  void parallelForGoesThroughThePointerTheLoaderSets() throws Throwable {
+    AotLibrary lib = load("par_tanh", TestKernels.PARALLEL_TANH, AotTarget.X86_64_V3);
+    MemorySegment impl = lib.address(AotLibrary.PARALLEL_FOR_IMPL).reinterpret(8);
+    ParallelFor pool = ParallelFor.shared(2);
+    assertEquals(ParallelFor.defaultPool().stub().address(), impl.get(ADDRESS, 0).address(),
+        "the loader points kiln_parallel_for at the default pool");
+
+    float[] x = new float[1001];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.sin(i * 0.01) * 4;
+    }
+    // A counting stand-in for the pool proves each loop is handed over, exactly once.
+    AtomicInteger calls = new AtomicInteger();
+    MethodHandle counting = MethodHandles.lookup().findStatic(AotCompilerTest.class, "forward",
+        MethodType.methodType(void.class, AtomicInteger.class, ParallelFor.class, MemorySegment.class,
+            MemorySegment.class, long.class)).bindTo(calls).bindTo(pool);
+    MemorySegment stub = Linker.nativeLinker().upcallStub(counting, ParallelFor.SIGNATURE, Arena.ofAuto());
+    impl.set(ADDRESS, 0, stub);
+    float[] pooled = tanh(lib, x);
+    assertEquals(1, calls.get());
+
+    impl.set(ADDRESS, 0, MemorySegment.NULL); // no pool: the library runs the loop itself
+    float[] serial = tanh(lib, x);
+    assertEquals(1, calls.get());
+    assertArrayEquals(pooled, serial);
+    for (int i = 0; i < x.length; i += 97) {
+      assertEquals(Math.tanh(x[i]) * 3 + x[i], serial[i], 1e-5, "element " + i);
+    }
+    impl.set(ADDRESS, 0, ParallelFor.defaultPool().stub());
+  }
+
+  @Test
+  void aModelThatNeverCallsParallelForStillLinks() throws IOException {
+    AotLibrary lib = load("saxpy", TestKernels.SAXPY, AotTarget.X86_64_V3);
+    NDArray out = NDArray.zeros(DType.F32, 3);
+    lib.entry("saxpy").call(new NDArray[] {NDArray.of(new float[] {1, 2, 3}, 3), NDArray.of(new float[] {10, 20, 30}, 3)},
+        new NDArray[] {NDArray.scalar(2f)}, new NDArray[] {out}, 3);
+    assertArrayEquals(new float[] {12, 24, 36}, out.floats());
+  }
+
+  @Test
+  void errorsAreOneSentenceNamingTheThing() throws IOException {
+    IllegalArgumentException target = assertThrows(IllegalArgumentException.class,
+        () -> COMPILER.compile("m", TestKernels.SAXPY, "x86-64-v9"));
+    assertEquals("unknown ahead-of-time target 'x86-64-v9'; the known targets are x86-64-v3, x86-64-v4",
+        target.getMessage());
+    LlvmException parse = assertThrows(LlvmException.class,
+        () -> COMPILER.compile("Bad", "define void @f() {\n  ret i32 0\n}\n", "x86-64-v3"));
+    assertTrue(parse.getMessage().startsWith("LLVM IR module 'Bad' does not parse at line 2"), parse.getMessage());
+
+    AotLibrary lib = load("saxpy", TestKernels.SAXPY, AotTarget.X86_64_V3);
+    LlvmException missing = assertThrows(LlvmException.class, () -> lib.entry("nope"));
+    assertEquals("the ahead-of-time library 'saxpy' does not define 'nope'.", missing.getMessage());
+    Path absent = dir.resolve("absent.so");
+    LlvmException notThere = assertThrows(LlvmException.class, () -> AotLibrary.open("absent", absent, ParallelFor.defaultPool()));
+    assertTrue(notThere.getMessage().startsWith("loading the ahead-of-time library 'absent' from " + absent + " failed: "),
+        notThere.getMessage());
+  }
+
+  @Test
+  void hostTargetsComeFromTheCpuFlags() {
+    String avx512 = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 bmi1 bmi2 f16c fma abm movbe avx512f avx512bw"
+        + " avx512cd avx512dq avx512vl\n\nprocessor\t: 1\n";
+    assertEquals(java.util.List.of(AotTarget.X86_64_V4, AotTarget.X86_64_V3), HostCpu.targets(avx512));
+    assertEquals(java.util.List.of(AotTarget.X86_64_V3),
+        HostCpu.targets("flags : fpu avx avx2 bmi1 bmi2 f16c fma abm movbe avx512f\n"));
+    assertEquals(java.util.List.of(), HostCpu.targets("flags : fpu sse2 avx\n"));
+    assertEquals(java.util.List.of(), HostCpu.targets(""));
+  }
+
+  /** The pool's {@code run}, counted: what a counting upcall stub forwards to. */
+  @SuppressWarnings("unused")
+  private static void forward(AtomicInteger calls, ParallelFor pool, MemorySegment fn, MemorySegment ctx, long n) {
+    calls.incrementAndGet();
+    try {
+      pool.run(fn, ctx, n);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  private static float[] tanh(AotLibrary lib, float[] x) {
+    NDArray out = NDArray.zeros(DType.F32, x.length);
+    lib.entry("par_tanh").call(new NDArray[] {NDArray.of(x, x.length)}, new NDArray[0], new NDArray[] {out}, x.length);
+    return out.floats();
+  }
+
+  private AotLibrary load(String name, String ir, AotTarget target) throws IOException {
+    byte[] so = COMPILER.compile(name, ir, target.id());
+    Path file = Files.write(dir.resolve(name + "." + target.id() + ".so"), so);
+    return AotLibrary.open(name, file, ParallelFor.defaultPool());
+  }
+
+  private void checkModels(AotTarget target) throws IOException {
+    assumeTrue(HostCpu.targets().contains(target), "this CPU cannot run " + target.id() + " code");
+    for (CompiledModel model : new CompiledModel[] {Models.softmaxRegression(), Models.mlp()}) {
+      String ir = LlvmBackend.generate(model).getFirst().content();
+      AotLibrary lib = load(model.simpleName(), ir, target);
+      for (int batch : new int[] {3, 67}) {
+        SplittableRandom rng = new SplittableRandom(batch);
+        Map<String, Value> feeds = new HashMap<>();
+        Map<String, Value> variables = new HashMap<>();
+        for (Node in : model.inputs()) {
+          feeds.put(in.attrs().get("name"), random(in, batch, rng, in.attrs().<String>get("name").equals("labels")));
+        }
+        for (Node p : model.params()) {
+          variables.put(p.attrs().get("name"), random(p, batch, rng, false));
+        }
+        JitVsInterpreter.compare(lib::entry, model, batch, feeds, variables,
+            (w, scale) -> 1e-4 * Math.max(1, Math.abs(w)));
+      }
+    }
+  }
+
+  private static Value random(Node n, int batch, SplittableRandom rng, boolean oneHot) {
+    int[] shape = JitVsInterpreter.shape(n, batch);
+    double[] data = new double[Value.sizeOf(shape)];
+    if (oneHot) {
+      int classes = shape[shape.length - 1];
+      for (int r = 0; r < data.length / classes; r++) {
+        data[r * classes + rng.nextInt(classes)] = 1;
+      }
+    } else {
+      for (int i = 0; i < data.length; i++) {
+        data[i] = (float) rng.nextGaussian();
+      }
+    }
+    return new Value(n.type().dtype(), shape, data);
+  }
+}

@@ -1,0 +1,202 @@
+package dev.kiln.runtime;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.kiln.dsl.DType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The native memory of one model instance on the LLVM backend: each variable resident in a
+ * 64-byte aligned native buffer for the instance's life, one workspace for every entry point's
+ * intermediates (grown when a bigger batch needs more), and per entry point the buffers feeds and
+ * results pass through. A call copies only its feeds in and its results out.
+ *
+ * <p><b>Which copy is current.</b> While the instance runs natively the native variables are
+ * authoritative once a call has run; the Java {@link NDArray}s of {@link ModelState} are brought
+ * up to date by {@link #pull} before Java code reads them (checkpoints, summaries, a Java-side
+ * optimizer, {@code variables()}), and {@link #javaWritten} records that Java code changed them
+ * (restore, a Java-side update, arrays handed to the user), so the next call copies them back in
+ * first. Every native call may write variables (a training step's update), so after one the Java
+ * arrays count as stale.
+ *
+ * <p>All methods are synchronized: an instance's entry points share the workspace.
+ */
+public final class NativeState {
+  /** Alignment of every buffer here: one AVX-512 vector, what the generated code assumes. */
+  public static final long ALIGNMENT = 64;
+
+  private final NativeCode.Module module;
+  private final NDArray[] variables;
+  private final MemorySegment[] resident;
+  private final Map<String, Call> calls = new HashMap<>();
+  private boolean nativeCurrent;
+  private boolean javaCurrent = true;
+  private MemorySegment workspace = MemorySegment.NULL;
+
+  /** The native state of {@code module}'s model over its variables, in {@code CompiledModel.params} order. */
+  public NativeState(NativeCode.Module module, NDArray... variables) {
+    this.module = module;
+    this.variables = variables.clone();
+    this.resident = new MemorySegment[variables.length];
+    Arena arena = Arena.ofAuto(); // freed with this instance
+    for (int i = 0; i < variables.length; i++) {
+      resident[i] = arena.allocate(Math.max(1L, bytes(variables[i])), ALIGNMENT);
+    }
+  }
+
+  /** Brings the Java variables up to date with the native ones, if a native call changed them. */
+  public synchronized void pull() {
+    if (!javaCurrent) {
+      for (int i = 0; i < variables.length; i++) {
+        copyOut(resident[i], variables[i]);
+      }
+      javaCurrent = true;
+    }
+  }
+
+  /**
+   * Records that Java code wrote (or may write) the Java variables: the next native call copies
+   * them in first. Call {@link #pull} before, unless every variable was overwritten whole.
+   */
+  public synchronized void javaWritten() {
+    javaCurrent = true;
+    nativeCurrent = false;
+  }
+
+  /** Whether the Java variables hold the latest values (for tests). */
+  public synchronized boolean javaCurrent() {
+    return javaCurrent;
+  }
+
+  /**
+   * Runs entry point {@code symbol} on {@code inputs} and the resident variables, writing
+   * {@code results} (the output, then for a training step each gradient; a null gradient is not
+   * handed back). With an {@code optimizer} the step also updates the variables natively.
+   *
+   * @param sizes the run-time value of each symbolic dimension, in the entry point's order
+   */
+  public synchronized void call(String symbol, NDArray[] inputs, NDArray[] results, NativeOptimizer optimizer,
+      long... sizes) {
+    Call c = calls.get(symbol);
+    if (c == null) {
+      c = new Call(module.entry(symbol), inputs.length + variables.length + results.length, sizes.length);
+      calls.put(symbol, c);
+      for (int i = 0; i < variables.length; i++) {
+        c.pointers.setAtIndex(ADDRESS, inputs.length + i, resident[i]);
+      }
+    }
+    if (!nativeCurrent) {
+      for (int i = 0; i < variables.length; i++) {
+        copyIn(variables[i], resident[i]);
+      }
+      nativeCurrent = true;
+    }
+    int slot = 0;
+    for (NDArray a : inputs) {
+      copyIn(a, c.buffer(slot++, a));
+    }
+    slot += variables.length;
+    for (NDArray a : results) {
+      if (a == null) {
+        c.pointers.setAtIndex(ADDRESS, slot++, MemorySegment.NULL);
+      } else {
+        c.buffer(slot++, a);
+      }
+    }
+    MemorySegment.copy(sizes, 0, c.sizes, JAVA_LONG, 0, sizes.length);
+    long need = c.entry.workspaceBytes(c.sizes);
+    if (workspace.byteSize() < need) {
+      workspace = Arena.ofAuto().allocate(need, ALIGNMENT); // the old one is freed by the GC
+    }
+    javaCurrent = false;
+    c.entry.run(c.pointers, c.sizes, workspace, optimizer == null ? MemorySegment.NULL : optimizer.nextStep());
+    if (optimizer != null) {
+      optimizer.stepDone();
+    }
+    slot = inputs.length + variables.length;
+    for (NDArray a : results) {
+      if (a != null) {
+        copyOut(c.slots[slot], a);
+      }
+      slot++;
+    }
+  }
+
+  /** One entry point's pointer array, sizes and feed/result buffers, reused across calls. */
+  private static final class Call {
+    final NativeCode.Entry entry;
+    final MemorySegment pointers;
+    final MemorySegment sizes;
+    final MemorySegment[] slots;
+
+    Call(NativeCode.Entry entry, int slotCount, int sizeCount) {
+      this.entry = entry;
+      this.pointers = Arena.ofAuto().allocate(ADDRESS, Math.max(1, slotCount));
+      this.sizes = Arena.ofAuto().allocate(JAVA_LONG, Math.max(1, sizeCount));
+      this.slots = new MemorySegment[slotCount];
+    }
+
+    /** The slot's buffer, grown when {@code a} needs more, recorded in the pointer array. */
+    MemorySegment buffer(int slot, NDArray a) {
+      long bytes = Math.max(1L, bytes(a));
+      MemorySegment s = slots[slot];
+      if (s == null || s.byteSize() < bytes) {
+        s = Arena.ofAuto().allocate(bytes, ALIGNMENT);
+        slots[slot] = s;
+      }
+      pointers.setAtIndex(ADDRESS, slot, s);
+      return s;
+    }
+  }
+
+  private static long bytes(NDArray a) {
+    return (long) a.size() * a.dtype().byteSize();
+  }
+
+  private static void copyIn(NDArray a, MemorySegment dst) {
+    Object src = a.storage();
+    int n = a.size();
+    if (a.dtype() == DType.BOOL) {
+      boolean[] b = (boolean[]) src;
+      for (int i = 0; i < n; i++) {
+        dst.set(JAVA_BYTE, i, b[i] ? (byte) 1 : 0);
+      }
+    } else {
+      MemorySegment.copy(src, 0, dst, layout(a.dtype()), 0, n);
+    }
+  }
+
+  private static void copyOut(MemorySegment src, NDArray a) {
+    Object dst = a.storage();
+    int n = a.size();
+    if (a.dtype() == DType.BOOL) {
+      boolean[] b = (boolean[]) dst;
+      for (int i = 0; i < n; i++) {
+        b[i] = src.get(JAVA_BYTE, i) != 0;
+      }
+    } else {
+      MemorySegment.copy(src, layout(a.dtype()), 0, dst, 0, n);
+    }
+  }
+
+  private static ValueLayout layout(DType dtype) {
+    return switch (dtype) {
+      case F32 -> JAVA_FLOAT;
+      case F64 -> JAVA_DOUBLE;
+      case I32 -> JAVA_INT;
+      case I64 -> JAVA_LONG;
+      case BOOL, I8, U8 -> JAVA_BYTE;
+      case I16, F16, BF16 -> JAVA_SHORT;
+    };
+  }
+}
