@@ -7,9 +7,10 @@ import java.util.Locale;
  * Which CPU backend runs a model: generated Java kernels, LLVM-compiled native kernels, or
  * {@code AUTO} = LLVM when its natives load, else Java.
  *
- * <p>LLVM is opt-in: it lives in the separate {@code kiln-runtime-llvm} artifact, which this class
- * probes by reflection so a model on the Java backend never links it. An explicit {@link #LLVM} that
- * cannot load throws; there is never a silent fallback.
+ * <p>LLVM is opt-in: its JIT lives in the separate {@code kiln-runtime-llvm} artifact, which this
+ * class probes by reflection so a model on the Java backend never links it; a packaged
+ * ahead-of-time library needs only this module ({@link #resolve(Class, String)}). An explicit
+ * {@link #LLVM} that cannot load throws; there is never a silent fallback.
  */
 public enum Backend {
   JAVA,
@@ -44,7 +45,7 @@ public enum Backend {
    * The concrete backend for one generated model class: as {@link #resolve()}, except that
    * {@code LLVM} and {@code AUTO} take LLVM without probing the LLVM natives when the model's jar
    * packages an ahead-of-time library for this host (see {@link NativeCode#findPackaged}), so such
-   * a model runs natively with no LLVM on the class path.
+   * a model runs natively with only {@code kiln-runtime} on the class path.
    *
    * @param irResource the model's LLVM IR resource beside {@code model}, e.g. {@code Mlp.ll}
    * @throws IllegalStateException if {@code LLVM} was asked for and cannot load

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.runtime.nativecode.PackagedLibraries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,22 +8,15 @@ import java.util.ServiceLoader;
 
 /**
  * The seam between generated facades and a native backend: a facade created with
- * {@link Backend#LLVM} loads its model's {@code <Model>.ll} resource through the provider found
- * here with {@link ServiceLoader} ({@code kiln-runtime-llvm} registers one), so generated code
- * links only this module and a model on the Java backend needs nothing native.
+ * {@link Backend#LLVM} runs the ahead-of-time library its jar packages for this CPU, found and
+ * loaded here ({@link PackagedLibraries}, FFM only), and otherwise compiles its {@code <Model>.ll}
+ * resource through the JIT provider found with {@link ServiceLoader} ({@code kiln-runtime-llvm}
+ * registers one). So generated code links only this module, a model on the Java backend needs
+ * nothing native, and a model with a packaged library needs nothing else.
  */
 public interface NativeCode {
   /** Compiles (or fetches from a cache) one module of native code from its LLVM IR text. */
   Module compile(String moduleName, String irText);
-
-  /**
-   * An ahead-of-time library of {@code model} packaged for this host (beside the class, next to its
-   * IR resource {@code irResource}), when this provider loads such libraries; null otherwise.
-   * Finding one loads nothing.
-   */
-  default Packaged packaged(Class<?> model, String irResource) {
-    return null;
-  }
 
   /** A packaged ahead-of-time library chosen for this host. */
   interface Packaged {
@@ -36,7 +30,7 @@ public interface NativeCode {
   }
 
   /**
-   * One entry point, in the calling convention of {@code kiln-runtime-llvm}'s {@code NativeEntry}:
+   * One entry point, in the calling convention of {@link dev.kiln.runtime.nativecode.NativeEntry}:
    * inputs, then every model variable, then the results (written in full; the caller allocates
    * them with their final shapes), and the run-time value of each symbolic dimension.
    */
@@ -55,6 +49,17 @@ public interface NativeCode {
       throw new UnsupportedOperationException("this native entry point runs only through call()");
     }
 
+    /**
+     * Like {@link #run}, with the buffers {@code slots[i]} (an i64 array) passed as {@code heap[i]},
+     * which may be segments over Java arrays, read and written in place. Returns false, having
+     * run nothing, when this entry cannot do that now (the caller then copies).
+     */
+    default boolean runDirect(java.lang.foreign.MemorySegment buffers, java.lang.foreign.MemorySegment sizes,
+        java.lang.foreign.MemorySegment workspace, java.lang.foreign.MemorySegment optimizer,
+        java.lang.foreign.MemorySegment slots, java.lang.foreign.MemorySegment[] heap) {
+      return false;
+    }
+
     /** The workspace {@link #run} needs for these sizes ({@code <symbol>.workspace}), in bytes. */
     default long workspaceBytes(java.lang.foreign.MemorySegment sizes) {
       throw new UnsupportedOperationException("this native entry point runs only through call()");
@@ -62,11 +67,13 @@ public interface NativeCode {
   }
 
   /**
-   * The native code of {@code model}'s generated class: the provider's packaged ahead-of-time
-   * library for this host when there is one, else its resource {@code resource} (beside the class)
-   * compiled by the registered provider.
+   * The native code of {@code model}'s generated class: the ahead-of-time library its jar packages
+   * for this host when there is one (no provider needed), else its resource {@code resource}
+   * (beside the class) compiled by the registered provider.
    *
-   * @throws IllegalStateException if no provider is on the class path or the resource is missing
+   * @throws IllegalStateException if no library fits, and no provider is on the class path or the
+   *     resource is missing
+   * @throws dev.kiln.runtime.nativecode.NativeCodeException if the packaged library does not load
    */
   static Module load(Class<?> model, String resource) {
     Packaged aot = findPackaged(model, resource);
@@ -91,12 +98,13 @@ public interface NativeCode {
   }
 
   /**
-   * The ahead-of-time library of {@code model} packaged for this host, if a provider finds one:
-   * {@link #load} prefers it to compiling the IR, and {@link Backend#resolve(Class, String)} takes
-   * LLVM for it without needing the LLVM natives.
+   * The ahead-of-time library of {@code model} packaged for this host, or null: {@link #load}
+   * prefers it to compiling the IR, and {@link Backend#resolve(Class, String)} takes LLVM for it
+   * without needing the LLVM natives. Found here, not through a provider, so it works with only
+   * this module on the class path. Finding one loads nothing.
    */
   static Packaged findPackaged(Class<?> model, String resource) {
-    return provider(model).map(p -> p.packaged(model, resource)).orElse(null);
+    return PackagedLibraries.find(model, resource);
   }
 
   private static java.util.Optional<NativeCode> provider(Class<?> model) {

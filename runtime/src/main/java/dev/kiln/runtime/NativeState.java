@@ -19,7 +19,10 @@ import java.util.Map;
  * The native memory of one model instance on the LLVM backend: each variable resident in a
  * 64-byte aligned native buffer for the instance's life, one workspace for every entry point's
  * intermediates (grown when a bigger batch needs more), and per entry point the buffers feeds and
- * results pass through. A call copies only its feeds in and its results out.
+ * results pass through. A call copies only its feeds in and its results out — and not even those
+ * when the module runs on the calling thread alone (a 1-thread pool, {@code -Dkiln.threads=1}):
+ * then the kernels read the feeds' and write the results' Java arrays in place through one
+ * critical downcall ({@code NativeCode.Entry#runDirect}).
  *
  * <p><b>Which copy is current.</b> While the instance runs natively the native variables are
  * authoritative once a call has run; the Java {@link NDArray}s of {@link ModelState} are brought
@@ -42,6 +45,7 @@ public final class NativeState {
   private boolean nativeCurrent;
   private boolean javaCurrent = true;
   private MemorySegment workspace = MemorySegment.NULL;
+  private long inPlaceCalls;
 
   /** The native state of {@code module}'s model over its variables, in {@code CompiledModel.params} order. */
   public NativeState(NativeCode.Module module, NDArray... variables) {
@@ -73,6 +77,11 @@ public final class NativeState {
     nativeCurrent = false;
   }
 
+  /** How many calls ran on the Java arrays in place, without copies (for tests). */
+  public synchronized long inPlaceCalls() {
+    return inPlaceCalls;
+  }
+
   /** Whether the Java variables hold the latest values (for tests). */
   public synchronized boolean javaCurrent() {
     return javaCurrent;
@@ -101,35 +110,97 @@ public final class NativeState {
       }
       nativeCurrent = true;
     }
+    MemorySegment.copy(sizes, 0, c.sizes, JAVA_LONG, 0, sizes.length);
+    long need = c.entry.workspaceBytes(c.sizes);
+    if (workspace.byteSize() < need) {
+      workspace = Arena.ofAuto().allocate(need, ALIGNMENT); // the old one is freed by the GC
+    }
+    MemorySegment record = optimizer == null ? MemorySegment.NULL : optimizer.nextStep();
+    javaCurrent = false;
+    if (!runInPlace(c, inputs, results, record)) {
+      int slot = 0;
+      for (NDArray a : inputs) {
+        copyIn(a, c.buffer(slot++, a));
+      }
+      slot += variables.length;
+      for (NDArray a : results) {
+        if (a == null) {
+          c.pointers.setAtIndex(ADDRESS, slot++, MemorySegment.NULL);
+        } else {
+          c.buffer(slot++, a);
+        }
+      }
+      c.entry.run(c.pointers, c.sizes, workspace, record);
+      slot = inputs.length + variables.length;
+      for (NDArray a : results) {
+        if (a != null) {
+          copyOut(c.slots[slot], a);
+        }
+        slot++;
+      }
+    }
+    if (optimizer != null) {
+      optimizer.stepDone();
+    }
+  }
+
+  /**
+   * The zero-copy path: the feeds' and results' Java arrays go to the kernels as they are (see
+   * {@code NativeCode.Entry#runDirect}); false when the entry cannot take them (a pool of several
+   * threads, too many arrays, bool arrays, which are not bytes in Java), and the caller copies.
+   */
+  private boolean runInPlace(Call c, NDArray[] inputs, NDArray[] results, MemorySegment record) {
+    int count = 0;
+    for (NDArray a : inputs) {
+      count++;
+      if (a.dtype() == DType.BOOL) {
+        return false;
+      }
+    }
+    for (NDArray a : results) {
+      if (a != null) {
+        count++;
+        if (a.dtype() == DType.BOOL) {
+          return false;
+        }
+      }
+    }
+    if (count > c.slotIndex.byteSize() / JAVA_LONG.byteSize()) {
+      return false;
+    }
+    MemorySegment[] heap = new MemorySegment[count];
+    int k = 0;
     int slot = 0;
     for (NDArray a : inputs) {
-      copyIn(a, c.buffer(slot++, a));
+      c.slotIndex.setAtIndex(JAVA_LONG, k, slot++);
+      heap[k++] = heapSegment(a);
     }
     slot += variables.length;
     for (NDArray a : results) {
       if (a == null) {
         c.pointers.setAtIndex(ADDRESS, slot++, MemorySegment.NULL);
       } else {
-        c.buffer(slot++, a);
+        c.slotIndex.setAtIndex(JAVA_LONG, k, slot++);
+        heap[k++] = heapSegment(a);
       }
     }
-    MemorySegment.copy(sizes, 0, c.sizes, JAVA_LONG, 0, sizes.length);
-    long need = c.entry.workspaceBytes(c.sizes);
-    if (workspace.byteSize() < need) {
-      workspace = Arena.ofAuto().allocate(need, ALIGNMENT); // the old one is freed by the GC
+    boolean done = c.entry.runDirect(c.pointers, c.sizes, workspace, record, c.slotIndex, heap);
+    if (done) {
+      inPlaceCalls++;
     }
-    javaCurrent = false;
-    c.entry.run(c.pointers, c.sizes, workspace, optimizer == null ? MemorySegment.NULL : optimizer.nextStep());
-    if (optimizer != null) {
-      optimizer.stepDone();
-    }
-    slot = inputs.length + variables.length;
-    for (NDArray a : results) {
-      if (a != null) {
-        copyOut(c.slots[slot], a);
-      }
-      slot++;
-    }
+    return done;
+  }
+
+  private static MemorySegment heapSegment(NDArray a) {
+    return switch (a.storage()) {
+      case float[] v -> MemorySegment.ofArray(v);
+      case double[] v -> MemorySegment.ofArray(v);
+      case int[] v -> MemorySegment.ofArray(v);
+      case long[] v -> MemorySegment.ofArray(v);
+      case short[] v -> MemorySegment.ofArray(v);
+      case byte[] v -> MemorySegment.ofArray(v);
+      default -> throw new IllegalStateException("no native layout for " + a.dtype() + " storage");
+    };
   }
 
   /** One entry point's pointer array, sizes and feed/result buffers, reused across calls. */
@@ -138,6 +209,8 @@ public final class NativeState {
     final MemorySegment pointers;
     final MemorySegment sizes;
     final MemorySegment[] slots;
+    /** Which buffer slot each array of a zero-copy call fills (at most 8: the trampoline's arity). */
+    final MemorySegment slotIndex = Arena.ofAuto().allocate(JAVA_LONG, 8);
 
     Call(NativeCode.Entry entry, int slotCount, int sizeCount) {
       this.entry = entry;

@@ -28,7 +28,7 @@ final class KernelMethod {
       "n", "m", "k", "i0", "k0", "j0", "iEnd", "kEnd", "jEnd", "a", "av", "sum", "max", "lse",
       "best", "bestValue", "v", "base", "row", "rows", "inner", "outer", "count", "in", "check",
       "state", "rng", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11",
-      "c12", "c13", "c14", "c15",
+      "c12", "c13", "c14", "c15", "e", "exps",
       // window kernels (conv2d, pools): image, output and input positions, channels, bases
       "img", "oh", "ow", "kh", "kw", "ih", "iw", "ch", "f", "oBase", "xBase", "wBase", "g", "wT",
       "scale", "perm", "swap", "z",

@@ -498,6 +498,9 @@ final class KernelTable {
     String n = k.dim(dims.getLast());
     CodeBlock.Builder c = k.code;
     c.addStatement("$L[] out = new $L[$L]", et, et, k.size(xn.shape()));
+    if (!log) {
+      c.addStatement("double[] exps = new double[$L]", n);
+    }
     c.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
     c.addStatement("int base = r * $L", n);
     c.add("// Stable: subtract the row maximum before exponentiating (in double).\n");
@@ -511,7 +514,14 @@ final class KernelTable {
     c.endControlFlow();
     c.addStatement("double sum = 0");
     c.beginControlFlow("for (int j = 0; j < $L; j++)", n);
-    c.addStatement("sum += Math.exp($L[base + j] - max)", x);
+    if (log) {
+      c.addStatement("sum += Math.exp($L[base + j] - max)", x);
+    } else {
+      c.add("// kept for the division below: one exp per element, not two\n");
+      c.addStatement("double e = Math.exp($L[base + j] - max)", x);
+      c.addStatement("exps[j] = e");
+      c.addStatement("sum += e");
+    }
     c.endControlFlow();
     if (log) {
       c.addStatement("double lse = Math.log(sum)");
@@ -519,7 +529,7 @@ final class KernelTable {
       c.addStatement("out[base + j] = $L", JavaTypes.fromDouble(t, x + "[base + j] - max - lse"));
     } else {
       c.beginControlFlow("for (int j = 0; j < $L; j++)", n);
-      c.addStatement("out[base + j] = $L", JavaTypes.fromDouble(t, "Math.exp(" + x + "[base + j] - max) / sum"));
+      c.addStatement("out[base + j] = $L", JavaTypes.fromDouble(t, "exps[j] / sum"));
     }
     c.endControlFlow();
     c.endControlFlow();

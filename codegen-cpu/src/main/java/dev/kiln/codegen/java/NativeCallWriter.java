@@ -45,13 +45,6 @@ final class NativeCallWriter {
       return "the LLVM backend has no kernel for its op" + (missing.size() == 1 ? " " : "s ")
           + String.join(", ", missing);
     }
-    for (EntryPoint ep : model.entryPoints()) {
-      for (Node in : ep.inputs()) {
-        if (EntryWriter.sparseName(in) != null) {
-          return "its sparse input " + in.attrs().<String>get("sparse") + " has no LLVM calling convention yet";
-        }
-      }
-    }
     return null;
   }
 
@@ -73,6 +66,7 @@ final class NativeCallWriter {
           "the native update to apply, or null to get the gradients instead\n").build());
     }
     m.addStatement("$T check = new $T($S)", EntryWriter.SHAPE_CHECK, EntryWriter.SHAPE_CHECK, ep.name());
+    unpackSparse(m, ep);
     Set<String> bound = new HashSet<>();
     for (Node in : ep.inputs()) {
       CodeBlock.Builder c = CodeBlock.builder().add("check.check($S, $L, $T.$L", in.attrs().<String>get("name"),
@@ -120,6 +114,28 @@ final class NativeCallWriter {
     m.addStatement("nativeState.call($S, new $T[] {$L}, results, $L$L)", symbol,
         JavaBackend.NDARRAY, ins.build(), train ? "optimizer" : "null", sizes.build());
     return m.addStatement("return results").build();
+  }
+
+  /**
+   * A sparse input arrives as one {@code SparseNDArray}, checked and unpacked as on the Java path:
+   * its indices, values and shape witness are then three ordinary feeds of the native entry (the
+   * witness holds no elements; its dims bind the dense shape), and its nonzero count is a symbol.
+   */
+  private static void unpackSparse(MethodSpec.Builder m, EntryPoint ep) {
+    Set<String> checked = new HashSet<>();
+    for (Node in : ep.inputs()) {
+      String group = EntryWriter.sparseName(in);
+      if (group == null) {
+        continue;
+      }
+      if (checked.add(group)) {
+        m.addStatement("$T.check($S, $L)", JavaBackend.SPARSE_NDARRAY, in.attrs().<String>get("sparse"), group);
+      }
+      String name = in.attrs().get("name");
+      String part = name.substring(name.lastIndexOf('/') + 1);
+      m.addStatement("$T $L = $L.$L()", JavaBackend.NDARRAY, EntryWriter.inputName(in), group,
+          part.equals("shape") ? "shapeWitness" : part);
+    }
   }
 
   /** {@code estimatesFetchNative}, {@code lossTrainNative}: a loss is both a fetch and a train step. */

@@ -16,9 +16,11 @@ import java.util.List;
 public record Buffer(int id, Node node, Kind kind, int slot) {
   /**
    * INPUT, PARAM, RESULT: passed in by the caller (results are written in place); CONST: a
-   * constant array baked into the code; TEMP: an intermediate the entry point allocates.
+   * constant array baked into the code; TEMP: an intermediate the entry point allocates; TAPE: a
+   * recording loop's tape ({@link Kernel.Loop}), whose first axis is the trip count, known only
+   * when the loop ends: grown on the heap by the loop and freed at the end of the call.
    */
-  public enum Kind { INPUT, PARAM, RESULT, CONST, TEMP }
+  public enum Kind { INPUT, PARAM, RESULT, CONST, TEMP, TAPE }
 
   public DType dtype() {
     return node.type().dtype();

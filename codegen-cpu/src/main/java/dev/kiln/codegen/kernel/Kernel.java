@@ -30,6 +30,14 @@ public sealed interface Kernel {
     return List.of();
   }
 
+  /**
+   * The nested step lists of a control-flow kernel ({@link Branch}, {@link Loop}), in the order
+   * a renderer emits them; empty for every other kernel.
+   */
+  default List<List<Kernel>> nested() {
+    return List.of();
+  }
+
   /** A kernel computing exactly one graph node. */
   sealed interface OneNode extends Kernel {
     Node node();
@@ -309,6 +317,111 @@ public sealed interface Kernel {
     @Override
     public List<Buffer> inputs() {
       return List.of(operand);
+    }
+  }
+
+  /** Which COO sparse-matrix op a {@link Sparse} kernel computes. */
+  enum SparseOp { MATMUL, MATMUL_VALUES_GRAD, TO_DENSE, GATHER }
+
+  /**
+   * A COO sparse-matrix op over {@code nnz} nonzeros: {@code indices} (i64 or i32
+   * {@code [nnz, 2]}), the op's other operands in its input order ({@code operands}: values and
+   * dense for MATMUL, g and dense for MATMUL_VALUES_GRAD, values for TO_DENSE, dense for
+   * GATHER), and the dense shape {@code rows x cols}, the dims of the op's shape witness, whose
+   * buffer holds no elements and is not read. {@code width} is the dense operand's columns
+   * (MATMUL, MATMUL_VALUES_GRAD; null otherwise). A coordinate outside the dense shape touches
+   * no memory and is reported to the caller, as {@link Gather}'s indices.
+   */
+  record Sparse(Node node, Buffer out, Buffer indices, List<Buffer> operands, SparseOp op, Dim nnz, Dim rows,
+      Dim cols, Dim width, boolean adjoint) implements OneNode {
+    public Sparse {
+      operands = List.copyOf(operands);
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      List<Buffer> r = new ArrayList<>();
+      r.add(indices);
+      for (Buffer b : operands) {
+        if (!r.contains(b)) {
+          r.add(b); // g and dense may be one node
+        }
+      }
+      return r;
+    }
+  }
+
+  /**
+   * A run-time branch (If): the BOOL scalar {@code pred} picks {@code then} or {@code otherwise},
+   * each the lowered steps of its region leaving the region's results in {@code outs} (one buffer
+   * per result of the node; Output nodes read them).
+   */
+  record Branch(Node node, Buffer pred, List<Buffer> outs, List<Kernel> then, List<Kernel> otherwise)
+      implements OneNode {
+    public Branch {
+      outs = List.copyOf(outs);
+      then = List.copyOf(then);
+      otherwise = List.copyOf(otherwise);
+    }
+
+    @Override
+    public Buffer out() {
+      return outs.getFirst();
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      return List.of(pred);
+    }
+
+    @Override
+    public List<List<Kernel>> nested() {
+      return List.of(then, otherwise);
+    }
+  }
+
+  /**
+   * A run-time loop (While): {@code init} copies the initial values into the loop variables
+   * {@code vars}; then, while the steps {@code cond} leave true in the BOOL scalar {@code more},
+   * the steps {@code body} run (ending in copies of the next values into {@code vars}). A
+   * recording loop (back-propagation through time) also appends the variables to {@code tapes}
+   * ({@link Buffer.Kind#TAPE}, one per variable) before each body and, on exit, writes the trip
+   * count (I32) to {@code trips} and binds the tapes' symbol {@code steps} to it; otherwise
+   * {@code tapes} is empty and {@code trips} and {@code steps} are null. {@link #inputs()} lists
+   * every buffer the loop itself touches (vars, more, trips), all live through the loop.
+   */
+  record Loop(Node node, List<Buffer> vars, List<Kernel> init, List<Kernel> cond, Buffer more,
+      List<Kernel> body, List<Buffer> tapes, Buffer trips, String steps) implements OneNode {
+    public Loop {
+      vars = List.copyOf(vars);
+      init = List.copyOf(init);
+      cond = List.copyOf(cond);
+      body = List.copyOf(body);
+      tapes = List.copyOf(tapes);
+    }
+
+    public boolean records() {
+      return trips != null;
+    }
+
+    @Override
+    public Buffer out() {
+      return vars.getFirst();
+    }
+
+    @Override
+    public List<Buffer> inputs() {
+      List<Buffer> r = new ArrayList<>(vars);
+      r.add(more);
+      if (trips != null) {
+        r.add(trips);
+      }
+      return r;
+    }
+
+    @Override
+    public List<List<Kernel>> nested() {
+      return List.of(init, cond, body);
     }
   }
 

@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * shared {@link Fusion} decision) become {@link Kernel.Map} loops with scalar expression bodies;
  * every other op goes through {@link #LOWERINGS}, the one table of how non-elementwise ops lower.
  * Reshapes and control dependencies share their input's buffer. A result is computed straight
- * into the caller's buffer when it can be, else copied there at the end.
+ * into the caller's buffer when it can be, else copied there at the end. Control flow nests its
+ * regions' kernels in its own ({@link RegionLowering}).
  */
 public final class KernelLowering {
   /** Builds the kernel of one non-elementwise node. */
@@ -82,15 +83,25 @@ public final class KernelLowering {
     // Row t of a run-time index: a one-index gather, and its gradient a one-index scatter.
     LOWERINGS.put("At", (l, n) -> l.row(n, n.input(0), n.input(0), n.input(1), false));
     LOWERINGS.put("ScatterAt", (l, n) -> l.row(n, n.input(0), n.input(1), n.input(2), true));
+    // Control flow: regions lower into steps nested in the If/While kernel (see RegionLowering).
+    LOWERINGS.put("If", RegionLowering::branch);
+    LOWERINGS.put("While", RegionLowering::loop);
+    LOWERINGS.put("Output", RegionLowering::output);
+    LOWERINGS.put("SparseMatMul", (l, n) -> l.sparse(n, Kernel.SparseOp.MATMUL));
+    LOWERINGS.put("SparseMatMulValuesGrad", (l, n) -> l.sparse(n, Kernel.SparseOp.MATMUL_VALUES_GRAD));
+    LOWERINGS.put("SparseToDense", (l, n) -> l.sparse(n, Kernel.SparseOp.TO_DENSE));
+    LOWERINGS.put("SparseGather", (l, n) -> l.sparse(n, Kernel.SparseOp.GATHER));
   }
 
   /** The ops that draw from the generator (DropoutMask only in a training step). */
   private static final Set<String> RANDOM = Set.of("RandomUniform", "RandomNormal", "TruncatedNormal",
       "RandomShuffle", "DropoutMask");
 
-  /** The non-elementwise ops this lowering handles. */
+  /** The non-elementwise ops this lowering handles, and Arg (a region's param, bound by its op). */
   public static Set<String> loweredOps() {
-    return LOWERINGS.keySet();
+    Set<String> ops = new LinkedHashSet<>(LOWERINGS.keySet());
+    ops.add("Arg");
+    return ops;
   }
 
   private final CompiledModel model;
@@ -101,6 +112,9 @@ public final class KernelLowering {
   private final List<Buffer> temps = new ArrayList<>();
   private final List<Buffer> constants = new ArrayList<>();
   private final Map<Node, Integer> resultSlot = new HashMap<>();
+  private final Map<Node, List<Buffer>> controlResults = new HashMap<>();
+  /** Symbols bound when a recording loop ends (its tapes' first axis), not by the caller. */
+  private Set<String> loopSymbols = Set.of();
   private final List<Kernel> prologue = new ArrayList<>();
   private Buffer generator;
   private int nextId;
@@ -119,6 +133,11 @@ public final class KernelLowering {
     return new KernelLowering(model, ep, elementwiseSupported).run();
   }
 
+  /** {@code nodes} and the nodes of the regions of the control-flow nodes among them, recursively. */
+  public static List<Node> withRegions(List<Node> nodes) {
+    return RegionLowering.allNodes(nodes);
+  }
+
   /** The nodes an entry point hands out, in result-slot order: its output, then its gradients. */
   public static List<Node> results(EntryPoint ep) {
     List<Node> r = new ArrayList<>();
@@ -128,10 +147,12 @@ public final class KernelLowering {
   }
 
   private KernelProgram run() {
-    for (Node n : ep.schedule()) {
+    List<Node> all = RegionLowering.allNodes(ep.schedule());
+    loopSymbols = RegionLowering.loopSymbols(all);
+    for (Node n : all) {
       String op = n.op().name();
       boolean ok = n.op().kind() == OpKind.SOURCE
-          ? op.equals("Placeholder") || op.equals("Variable") || op.equals("Const")
+          ? op.equals("Placeholder") || op.equals("Variable") || op.equals("Const") || op.equals("Arg")
           : n.op().kind() == OpKind.ELEMENTWISE ? elementwiseSupported.test(op) : LOWERINGS.containsKey(op);
       if (!ok) {
         throw new UnsupportedOperationException("entry point " + ep.name() + ": no kernel for op "
@@ -182,25 +203,74 @@ public final class KernelLowering {
         copies.add(r);
       }
     }
-    Map<Node, Node> groupOf = Fusion.plan(ep.schedule(), results);
     List<Kernel> steps = new ArrayList<>(prologue);
-    for (Node n : ep.schedule()) {
-      if (n.op().kind() == OpKind.SOURCE) {
-        continue;
-      }
-      if (n.op().kind() == OpKind.ELEMENTWISE) {
-        if (groupOf.get(n) == n) {
-          steps.add(group(n, groupOf));
-        }
-        continue;
-      }
-      steps.add(LOWERINGS.get(n.op().name()).lower(this, n));
-    }
+    steps.addAll(lowerNodes(ep.schedule(), results));
     for (int r : copies) {
       Node res = results.get(r);
       steps.add(new Kernel.Copy(res, resultBuffers.get(r), buffer(res)));
     }
     return new KernelProgram(ep, slots, symbols, steps, temps, constants);
+  }
+
+  /**
+   * The kernels of {@code schedule} (the entry point's, or a region's), fusing elementwise groups;
+   * {@code keep} are the nodes whose values leave it (results), never fused away.
+   */
+  List<Kernel> lowerNodes(List<Node> schedule, java.util.Collection<Node> keep) {
+    Map<Node, Node> groupOf = Fusion.plan(schedule, keep);
+    List<Kernel> steps = new ArrayList<>();
+    for (Node n : schedule) {
+      if (n.op().kind() == OpKind.SOURCE) {
+        continue;
+      }
+      if (n.op().kind() == OpKind.ELEMENTWISE) {
+        if (groupOf.get(n) == n) {
+          steps.add(group(n, groupOf, schedule));
+        }
+        continue;
+      }
+      steps.add(LOWERINGS.get(n.op().name()).lower(this, n));
+    }
+    return steps;
+  }
+
+  /** A new workspace buffer for {@code node}, a value no graph node of the schedule owns. */
+  Buffer temp(Node node) {
+    Buffer b = new Buffer(nextId++, node, Buffer.Kind.TEMP, -1);
+    temps.add(b);
+    return b;
+  }
+
+  /** A new tape buffer (see {@link Buffer.Kind#TAPE}) for {@code node}. */
+  Buffer tape(Node node) {
+    return new Buffer(nextId++, node, Buffer.Kind.TAPE, -1);
+  }
+
+  /** The buffer already holding {@code n}'s value, or null. */
+  Buffer bound(Node n) {
+    return buffers.get(n);
+  }
+
+  void bind(Node n, Buffer b) {
+    buffers.put(n, b);
+  }
+
+  void unbind(Node n) {
+    buffers.remove(n);
+  }
+
+  /** Records the buffer of each result of a control-flow node, for its Output nodes. */
+  void controlResults(Node n, List<Buffer> results) {
+    controlResults.put(n, List.copyOf(results));
+  }
+
+  Buffer controlResult(Node n, int index) {
+    List<Buffer> r = controlResults.get(n);
+    if (r == null) {
+      throw new IllegalStateException("entry point " + ep.name() + ": Output of " + n.name()
+          + ", which is not lowered before it");
+    }
+    return r.get(index);
   }
 
   private boolean training() {
@@ -209,7 +279,7 @@ public final class KernelLowering {
 
   /** Whether some scheduled op draws random numbers. */
   private boolean draws() {
-    for (Node n : ep.schedule()) {
+    for (Node n : RegionLowering.allNodes(ep.schedule())) {
       if (RANDOM.contains(n.op().name()) && (training() || !n.op().name().equals("DropoutMask"))) {
         return true;
       }
@@ -268,7 +338,7 @@ public final class KernelLowering {
   /** The param slots of the variables {@code program} writes, in slot order. */
   public static List<Integer> writtenSlots(KernelProgram program) {
     Set<Integer> slots = new java.util.TreeSet<>();
-    for (Kernel k : program.steps()) {
+    for (Kernel k : program.allSteps()) {
       if (k instanceof Kernel.Write w) {
         slots.add(w.out().slot());
       }
@@ -296,9 +366,9 @@ public final class KernelLowering {
         }
       }
     }
-    for (Node n : ep.schedule()) {
+    for (Node n : RegionLowering.allNodes(ep.schedule())) {
       for (Dim d : n.shape().dims()) {
-        if (!d.isStatic() && !bound.contains(d.symbol())) {
+        if (!d.isStatic() && !bound.contains(d.symbol()) && !loopSymbols.contains(d.symbol())) {
           throw new IllegalStateException("entry point " + ep.name() + ": node " + n.name()
               + " has the dimension " + d.symbol() + ", which none of its inputs binds");
         }
@@ -334,8 +404,15 @@ public final class KernelLowering {
       throw new IllegalStateException("entry point " + ep.name() + " reads " + n.name()
           + " but does not list it among its inputs");
     } else {
-      b = new Buffer(nextId++, n, Buffer.Kind.TEMP, -1);
-      temps.add(b);
+      for (Dim d : n.shape().dims()) {
+        if (!d.isStatic() && loopSymbols.contains(d.symbol())) {
+          // Only a loop's tapes may be sized by its trip count (the workspace is sized before the call).
+          throw new UnsupportedOperationException("entry point " + ep.name() + ": node " + n.name() + " "
+              + n.type() + " is sized by the trip count " + d.symbol() + " of a recording loop;"
+              + " on kernel backends only the loop's tapes may be");
+        }
+      }
+      b = temp(n);
     }
     buffers.put(n, b);
     return b;
@@ -343,9 +420,9 @@ public final class KernelLowering {
 
   // ---- elementwise groups ---------------------------------------------------------------------
 
-  private Kernel group(Node root, Map<Node, Node> groupOf) {
+  private Kernel group(Node root, Map<Node, Node> groupOf, List<Node> schedule) {
     List<Node> members = new ArrayList<>();
-    for (Node n : ep.schedule()) {
+    for (Node n : schedule) {
       if (groupOf.get(n) == root) {
         members.add(n);
       }
@@ -622,6 +699,28 @@ public final class KernelLowering {
     List<Dim> table = (scatter ? n : n.input(0)).shape().dims();
     return new Kernel.Gather(n, buffer(n), buffer(n.input(0)), buffer(indices),
         Size.of(indices.shape().dims()), table.getFirst(), Size.of(table.subList(1, table.size())), scatter);
+  }
+
+  /**
+   * A COO sparse op: the inputs are (indices, values, witness, dense) for SparseMatMul, (indices,
+   * witness, g, dense) for its values gradient, (indices, values, witness) for SparseToDense and
+   * (indices, witness, dense) for SparseGather; the witness gives only its dims.
+   */
+  private Kernel sparse(Node n, Kernel.SparseOp op) {
+    Node indices = n.input(0);
+    int witness = op == Kernel.SparseOp.MATMUL || op == Kernel.SparseOp.TO_DENSE ? 2 : 1;
+    List<Buffer> operands = new ArrayList<>();
+    for (int i = 1; i < n.inputs().size(); i++) {
+      if (i != witness) {
+        operands.add(buffer(n.input(i)));
+      }
+    }
+    List<Dim> dense = n.input(witness).shape().dims();
+    Dim width = op == Kernel.SparseOp.MATMUL || op == Kernel.SparseOp.MATMUL_VALUES_GRAD
+        ? n.input(3).shape().dim(1) : null;
+    boolean adjoint = n.attrs().has("adjointA") && n.attrs().getBool("adjointA");
+    return new Kernel.Sparse(n, buffer(n), buffer(indices), operands, op, indices.shape().dim(0), dense.get(0),
+        dense.get(1), width, adjoint);
   }
 
   private Kernel elementCount(Node n) {

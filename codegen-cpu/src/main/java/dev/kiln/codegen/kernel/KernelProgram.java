@@ -12,7 +12,8 @@ import java.util.List;
  * @param symbols the symbolic dimensions in order of first appearance in the inputs' shapes: the
  *     caller passes their run-time values in this order; when the entry point draws random
  *     numbers, {@link #SEED} follows them and the caller passes a fresh seed there
- * @param steps the kernels in schedule order, then the copies of results that need one
+ * @param steps the kernels in schedule order, then the copies of results that need one (control
+ *     flow nests more steps in its kernels: see {@link #allSteps()})
  * @param temps the intermediates the entry point allocates (and frees at the end)
  * @param constants the constant arrays the kernels read
  */
@@ -30,6 +31,22 @@ public record KernelProgram(
    * point draws as {@code new java.util.SplittableRandom(seed)} would (in schedule order).
    */
   public static final String SEED = "kiln:seed";
+
+  /** Every kernel, those nested in control flow included, depth first in emission order. */
+  public List<Kernel> allSteps() {
+    List<Kernel> out = new java.util.ArrayList<>();
+    flatten(steps, out);
+    return out;
+  }
+
+  private static void flatten(List<Kernel> ks, List<Kernel> out) {
+    for (Kernel k : ks) {
+      out.add(k);
+      for (List<Kernel> n : k.nested()) {
+        flatten(n, out);
+      }
+    }
+  }
 
   /** Whether the entry point draws random numbers (its last size is then the seed). */
   public boolean seeded() {

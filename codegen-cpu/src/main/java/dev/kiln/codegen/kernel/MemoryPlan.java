@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Where each intermediate of a {@link KernelProgram} lives inside one caller-owned workspace, so
- * that a call allocates nothing. The workspace holds every TEMP buffer and the gradients of a
+ * that a call allocates nothing (but a recording loop's tapes, {@link Buffer.Kind#TAPE}, sized
+ * only when the loop ends). The workspace holds every TEMP buffer and the gradients of a
  * training step (result slots after the first: the optimizer update reads them there, and they are
  * copied out only when the caller asks for them).
  *
@@ -74,7 +75,10 @@ public final class MemoryPlan {
     return List.copyOf(regions);
   }
 
-  /** The first and last step index at which {@code b} is live (the end of the call is {@code steps.size()}). */
+  /**
+   * The first and last step index at which {@code b} is live (the end of the call is
+   * {@code allSteps().size()}; see {@link #liveness()} for control flow).
+   */
   public int[] life(Buffer b) {
     return life.get(b.id()).clone();
   }
@@ -139,36 +143,70 @@ public final class MemoryPlan {
     return new Size(s.constant() * b.dtype().byteSize(), s.symbols());
   }
 
+  /**
+   * Step indices number every kernel depth first, control-flow kernels before their nested steps
+   * ({@link KernelProgram#allSteps()} order); the end of the call is their count. A buffer
+   * touched inside a loop is live through the whole outermost loop around it: an iteration may
+   * read what an earlier one wrote, and a value from before the loop is read again by every
+   * iteration. A branch's two step lists are numbered one after the other, which only makes the
+   * buffers of both branches conservatively distinct.
+   */
   private void liveness() {
     Map<Integer, Buffer> byId = new LinkedHashMap<>();
+    int end = program.allSteps().size();
     for (Buffer b : gradientSlots()) {
       byId.put(b.id(), b);
-      life.put(b.id(), new int[] {Integer.MAX_VALUE, program.steps().size()});
+      life.put(b.id(), new int[] {Integer.MAX_VALUE, end});
     }
-    List<Kernel> steps = program.steps();
-    for (int i = 0; i < steps.size(); i++) {
-      Kernel k = steps.get(i);
-      List<Buffer> touched = new ArrayList<>(k.inputs());
-      touched.addAll(k.updated());
-      touched.add(k.out());
-      for (Buffer b : touched) {
-        if (b.kind() == Buffer.Kind.TEMP) {
-          byId.putIfAbsent(b.id(), b);
-          life.computeIfAbsent(b.id(), x -> new int[] {Integer.MAX_VALUE, -1});
-        }
-        int[] l = life.get(b.id());
-        if (l != null) {
-          l[0] = Math.min(l[0], i);
-          l[1] = Math.max(l[1], i);
-        }
-      }
-    }
+    walk(program.steps(), 0, null, byId);
     for (var e : life.entrySet()) {
       if (e.getValue()[0] == Integer.MAX_VALUE) {
         e.getValue()[0] = e.getValue()[1]; // a gradient no kernel touches (never read)
       }
     }
     buffers.addAll(byId.values());
+  }
+
+  /** Numbers {@code steps} from {@code index}, recording lives; returns the next index. */
+  private int walk(List<Kernel> steps, int index, int[] loop, Map<Integer, Buffer> byId) {
+    for (Kernel k : steps) {
+      int[] span = loop == null && k instanceof Kernel.Loop ? new int[] {index, index + count(List.of(k)) - 1} : loop;
+      touch(k, index, span, byId);
+      index++;
+      for (List<Kernel> nested : k.nested()) {
+        index = walk(nested, index, span, byId);
+      }
+    }
+    return index;
+  }
+
+  /** How many step indices {@code steps} take, nested ones included. */
+  private static int count(List<Kernel> steps) {
+    int n = 0;
+    for (Kernel k : steps) {
+      n++;
+      for (List<Kernel> nested : k.nested()) {
+        n += count(nested);
+      }
+    }
+    return n;
+  }
+
+  private void touch(Kernel k, int i, int[] loop, Map<Integer, Buffer> byId) {
+    List<Buffer> touched = new ArrayList<>(k.inputs());
+    touched.addAll(k.updated());
+    touched.add(k.out());
+    for (Buffer b : touched) {
+      if (b.kind() == Buffer.Kind.TEMP) {
+        byId.putIfAbsent(b.id(), b);
+        life.computeIfAbsent(b.id(), x -> new int[] {Integer.MAX_VALUE, -1});
+      }
+      int[] l = life.get(b.id());
+      if (l != null) {
+        l[0] = Math.min(l[0], loop != null ? loop[0] : i);
+        l[1] = Math.max(l[1], loop != null ? loop[1] : i);
+      }
+    }
   }
 
   /**

@@ -55,7 +55,7 @@ final class LlvmEmitter {
       dims.put(s, LlvmFunction.symbolParam(s));
     }
     List<String> regions = EntryCode.regions(entry, plan);
-    for (Kernel k : program.steps()) {
+    for (Kernel k : program.allSteps()) {
       List<Buffer> touched = new ArrayList<>(k.inputs());
       touched.add(k.out());
       for (Buffer b : touched) {
@@ -67,33 +67,15 @@ final class LlvmEmitter {
     for (Buffer c : program.constants()) {
       ptrs.put(c, constant(c));
     }
-    if (program.steps().stream().anyMatch(k -> k instanceof Kernel.Gather)) {
-      entry.comment("no out-of-range index yet (gather and scatterAdd record the first one here)");
+    if (program.allSteps().stream().anyMatch(LlvmEmitter::checksIndices)) {
+      entry.comment("no out-of-range index yet (gather, scatterAdd and sparse ops record the first one here)");
       entry.store("i64", "0", status());
     }
-    for (Kernel k : program.steps()) {
-      entry.comment("");
-      for (Node n : k.nodes()) {
-        entry.comment(Describe.node(n));
-      }
-      if (k instanceof Kernel.Alias) {
-        entry.comment("(a view: same elements as its input, no code)");
-        continue;
-      }
-      Buffer out = k.out();
-      String name = kernel(k);
-      List<String> args = new ArrayList<>();
-      args.add("ptr " + ptrs.get(out));
-      for (Buffer in : k.inputs()) {
-        args.add("ptr " + ptrs.get(in));
-      }
-      for (String s : lastKernelSymbols) {
-        args.add("i64 " + dims.get(s));
-      }
-      entry.emit("call void " + name + "(" + String.join(", ", args) + ")");
-    }
+    LlvmControlFlow flow = new LlvmControlFlow(entry, program);
+    emitSteps(entry, program.steps(), ptrs, dims, flow);
+    flow.freeTapes(entry);
     EntryCode.finish(entry, plan, regions, symbol, program.entry(), program.slots(),
-        program.steps().stream().anyMatch(k -> k instanceof Kernel.Gather));
+        program.allSteps().stream().anyMatch(LlvmEmitter::checksIndices));
     StringBuilder header = new StringBuilder();
     header.append("; Entry point ").append(program.entry().name()).append(" (")
         .append(program.entry().kind().name().toLowerCase(java.util.Locale.ROOT)).append(")\n");
@@ -112,6 +94,36 @@ final class LlvmEmitter {
   }
 
   private List<String> lastKernelSymbols = List.of();
+
+  /** The calls of {@code steps} in the entry function; control flow through {@link LlvmControlFlow}. */
+  private void emitSteps(LlvmFunction entry, List<Kernel> steps, Map<Buffer, String> ptrs,
+      Map<String, String> dims, LlvmControlFlow flow) {
+    for (Kernel k : steps) {
+      entry.comment("");
+      for (Node n : k.nodes()) {
+        entry.comment(Describe.node(n));
+      }
+      if (k instanceof Kernel.Alias) {
+        entry.comment("(a view: same elements as its input, no code)");
+        continue;
+      }
+      if (!k.nested().isEmpty()) {
+        flow.emit(entry, k, ptrs, dims, nested -> emitSteps(entry, nested, ptrs, dims, flow));
+        continue;
+      }
+      Buffer out = k.out();
+      String name = kernel(k);
+      List<String> args = new ArrayList<>();
+      args.add("ptr " + flow.pointer(entry, out, ptrs));
+      for (Buffer in : k.inputs()) {
+        args.add("ptr " + flow.pointer(entry, in, ptrs));
+      }
+      for (String s : lastKernelSymbols) {
+        args.add("i64 " + flow.dim(entry, s, dims));
+      }
+      entry.emit("call void " + name + "(" + String.join(", ", args) + ")");
+    }
+  }
 
   private static String bufferHint(Buffer b) {
     return b.node().name().replace('/', '.');
@@ -174,7 +186,10 @@ final class LlvmEmitter {
       case Kernel.SeedGenerator g -> LlvmRandom.seed(f);
       case Kernel.Random r -> LlvmRandom.draw(f, r);
       case Kernel.Write w -> LlvmState.write(f, w, symbol, program);
+      case Kernel.Sparse s -> LlvmSparse.kernel(f, s, status());
       case Kernel.Alias a -> throw new IllegalStateException("aliases have no kernel");
+      case Kernel.Branch b -> throw new IllegalStateException("control flow is written in the entry");
+      case Kernel.Loop l -> throw new IllegalStateException("control flow is written in the entry");
     };
     String name = "@" + symbol + ".k" + kernelCount++ + "." + what;
     StringBuilder sig = new StringBuilder("define internal void " + name + "(ptr noalias %out");
@@ -621,38 +636,73 @@ final class LlvmEmitter {
     String n = f.size(Size.of(s.n()));
     String r = f.loop("r", begin, end, "1");
     String base = f.madd(r, n, null);
-    String[] ms = rowMaxAndSum(f, t, "%in0", base, n);
+    // softmax keeps each e^(x - max) in the output as it sums them, so the last pass only divides
+    // (not for f16/bf16 outputs, whose storage would round the kept value before the division)
+    boolean keep = !s.log() && LlvmTypes.storage(t).equals(ct);
+    String[] ms = rowMaxAndSum(f, t, "%in0", base, n, keep ? "%out" : null);
     String max = ms[0];
     String sum = ms[1];
     String lse = s.log() ? LlvmTable.intrinsic(f, t, "log", sum) : null;
     String j = f.loop("j", n);
     String at = f.let("idx", "add nsw i64 " + base + ", " + j);
-    String x = f.loadElement(t, "%in0", at);
-    String shifted = f.let("shifted", "fsub " + ct + " " + x + ", " + max);
-    String v = s.log() ? f.let("logp", "fsub " + ct + " " + shifted + ", " + lse)
-        : f.let("p", "fdiv " + ct + " " + LlvmTable.intrinsic(f, t, "exp", shifted) + ", " + sum);
+    String v;
+    if (s.log()) {
+      String x = f.loadElement(t, "%in0", at);
+      String shifted = f.let("shifted", "fsub " + ct + " " + x + ", " + max);
+      v = f.let("logp", "fsub " + ct + " " + shifted + ", " + lse);
+    } else {
+      String e = keep ? f.loadElement(t, "%out", at) : LlvmTable.intrinsic(f, t, "exp",
+          f.let("shifted", "fsub " + ct + " " + f.loadElement(t, "%in0", at) + ", " + max));
+      v = f.let("p", "fdiv " + ct + " " + e + ", " + sum);
+    }
     f.storeElement(t, "%out", at, v);
     closeNest(f, 2);
   }
 
-  /** Emits the stable row maximum and Σ exp(x - max) of a row; returns both values. */
-  private static String[] rowMaxAndSum(LlvmFunction f, DType t, String x, String base, String n) {
+  /**
+   * Emits the stable row maximum and Σ exp(x - max) of a row; returns both values. With
+   * {@code exps} non-null, each exp(x - max) is also stored there at the element's index.
+   */
+  private static String[] rowMaxAndSum(LlvmFunction f, DType t, String x, String base, String n, String exps) {
     String ct = LlvmTypes.compute(t);
     f.comment("stable: subtract the row maximum before exponentiating");
     String maxVar = f.var("max", ct, LlvmTypes.lowest(t));
     String j = f.loop("j", n);
     String v = f.loadElement(t, x, f.let("idx", "add nsw i64 " + base + ", " + j));
-    f.store(ct, LlvmTable.extremum(f, t, f.load(ct, maxVar), v, true), maxVar);
-    f.endLoop();
-    String max = f.load(ct, maxVar);
+    String max;
+    if (t.isFloating()) {
+      // maxnum ignores NaN and "any NaN" is an or: two reductions the loop vectorizer takes,
+      // unlike the reference's compare-and-select chain, with the same result (NaN if any is NaN;
+      // maxnum may order -0 and +0 either way, and either zero shifts every element alike).
+      String nanVar = f.var("nan", "i1", "false");
+      // nnan lets it vectorize: with a NaN present its value is poison, but then the select below
+      // never picks it
+      String maxnum = "llvm.maxnum." + LlvmTypes.suffix(ct);
+      f.module().declare("declare " + ct + " @" + maxnum + "(" + ct + ", " + ct + ")");
+      f.store(ct, f.let("max", "call nnan " + ct + " @" + maxnum + "(" + ct + " " + f.load(ct, maxVar) + ", "
+          + ct + " " + v + ")"), maxVar);
+      f.store("i1", f.let("nan", "or i1 " + f.load("i1", nanVar) + ", " + f.let("isnan", "fcmp uno " + ct + " "
+          + v + ", " + v)), nanVar);
+      f.endLoop();
+      max = f.let("max", "select i1 " + f.load("i1", nanVar) + ", " + ct + " " + LlvmTypes.fp(Double.NaN) + ", " + ct
+          + " " + f.load(ct, maxVar));
+    } else {
+      f.store(ct, LlvmTable.extremum(f, t, f.load(ct, maxVar), v, true), maxVar);
+      f.endLoop();
+      max = f.load(ct, maxVar);
+    }
     f.comment("a row of -inf, or one holding +inf: no shift; IEEE arithmetic then gives NaN");
     String inf = f.let("inf", "fcmp oeq " + ct + " " + LlvmTable.intrinsic(f, t, "fabs", max) + ", "
         + LlvmTypes.highest(t));
     max = f.let("max", "select i1 " + inf + ", " + ct + " " + LlvmTypes.literal(t, 0) + ", " + ct + " " + max);
     String sumVar = f.var("sum", ct, LlvmTypes.literal(t, 0));
     String j2 = f.loop("j", n);
-    String v2 = f.loadElement(t, x, f.let("idx", "add nsw i64 " + base + ", " + j2));
+    String at = f.let("idx", "add nsw i64 " + base + ", " + j2);
+    String v2 = f.loadElement(t, x, at);
     String e = LlvmTable.intrinsic(f, t, "exp", f.let("shifted", "fsub " + ct + " " + v2 + ", " + max));
+    if (exps != null) {
+      f.storeElement(t, exps, at, e);
+    }
     f.store(ct, f.let("sum", "fadd reassoc " + ct + " " + f.load(ct, sumVar) + ", " + e), sumVar);
     f.endLoop();
     return new String[] {max, f.load(ct, sumVar)};
@@ -665,7 +715,7 @@ final class LlvmEmitter {
     String n = f.size(Size.of(s.n()));
     String r = f.loop("r", f.size(s.rows()));
     String base = f.madd(r, n, null);
-    String[] ms = rowMaxAndSum(f, s.logits().dtype(), "%in1", base, n);
+    String[] ms = rowMaxAndSum(f, s.logits().dtype(), "%in1", base, n, null);
     String lse = LlvmTable.intrinsic(f, t, "log", ms[1]);
     String acc = f.var("acc", ct, LlvmTypes.literal(t, 0));
     String j = f.loop("j", n);
@@ -766,6 +816,10 @@ final class LlvmEmitter {
     String c = Integer.toString(g.c());
     String fs = Integer.toString(g.f());
     Kernel.WindowOp op = k.op();
+    if (LlvmGemm.supports(t) && (op == Kernel.WindowOp.CONV || op == Kernel.WindowOp.CONV_INPUT
+        || op == Kernel.WindowOp.CONV_FILTER)) {
+      return convByGemm(f, k);
+    }
     if (op != Kernel.WindowOp.MAX_POOL) {
       f.comment("zero the accumulated output");
       String z = f.loop("z", f.size(k.out().size()));
@@ -902,6 +956,62 @@ final class LlvmEmitter {
     return lowerFirst(k.node().op().name());
   }
 
+  /**
+   * A convolution or one of its gradients as one matrix product over the whole batch (im2col):
+   * {@code cols[(b, i, j), (p, q, ch)]} holds input tap (p, q, ch) of output position (b, i, j),
+   * zero where the tap falls in the padding, so that with the filter as a [kh·kw·c, f] matrix W
+   * (its row-major layout already) the convolution is {@code cols · W}, the filter gradient
+   * {@code colsᵀ · dOut} and the input gradient {@code dOut · Wᵀ} scattered back over the taps
+   * (col2im). The products run on the register-blocked GEMM ({@link LlvmGemm}) instead of the
+   * tap-by-tap loops: LeNet-5's training step was dominated by those.
+   */
+  private String convByGemm(LlvmFunction f, Kernel.Window k) {
+    Kernel.WindowGeometry g = k.g();
+    DType t = k.out().dtype();
+    String rows = f.madd(f.size(Size.of(k.batch())), Integer.toString(g.oh() * g.ow()), null);
+    String depth = Integer.toString(g.kh() * g.kw() * g.c());
+    String fs = Integer.toString(g.f());
+    String c = Integer.toString(g.c());
+    module.declare("declare noalias ptr @calloc(i64, i64)");
+    module.declare("declare void @free(ptr)");
+    f.comment("cols: [batch * oh * ow, kh * kw * c], zero in the padding");
+    String cols = f.let("cols", "call ptr @calloc(i64 " + f.madd(rows, depth, null) + ", i64 " + t.byteSize() + ")");
+    boolean input = k.op() == Kernel.WindowOp.CONV_INPUT;
+    if (input) {
+      f.comment("dCols = dOut · Wᵀ");
+      LlvmGemm.call(f, t, "%in1", "%in0", cols, rows, depth, fs, false, true);
+      String z = f.loop("z", f.size(k.out().size()));
+      f.storeElement(t, "%out", z, LlvmTypes.literal(t, 0));
+      f.endLoop();
+    }
+    String b = f.loop("b", f.size(Size.of(k.batch())));
+    String i = f.loop("i", Integer.toString(g.oh()));
+    String j = f.loop("j", Integer.toString(g.ow()));
+    String row = f.madd(f.madd(f.madd(b, Integer.toString(g.oh()), i), Integer.toString(g.ow()), j), depth, null);
+    taps(f, g, b, i, j, (xRow, wRow) -> {
+      String colRow = f.let("idx", "add nsw i64 " + row + ", " + wRow);
+      String ch = f.loop("ch", c);
+      String xAt = f.let("idx", "add nsw i64 " + xRow + ", " + ch);
+      String colAt = f.let("idx", "add nsw i64 " + colRow + ", " + ch);
+      if (input) {
+        accumulate(f, t, "%out", xAt, f.loadElement(t, cols, colAt));
+      } else {
+        f.storeElement(t, cols, colAt, f.loadElement(t, "%in0", xAt));
+      }
+      f.endLoop();
+    });
+    closeNest(f, 3);
+    if (k.op() == Kernel.WindowOp.CONV) {
+      f.comment("out = cols · W");
+      LlvmGemm.call(f, t, cols, "%in1", "%out", rows, fs, depth, false, false);
+    } else if (k.op() == Kernel.WindowOp.CONV_FILTER) {
+      f.comment("dW = colsᵀ · dOut");
+      LlvmGemm.call(f, t, cols, "%in1", "%out", depth, fs, rows, true, false);
+    }
+    f.emit("call void @free(ptr " + cols + ")");
+    return lowerFirst(k.node().op().name()) + "Gemm";
+  }
+
   /** Zeroes the output if asked, then copies each block with a loop nest (innermost contiguous). */
   private String blocks(LlvmFunction f, Kernel.Blocks k, Map<Buffer, String> params) {
     DType t = k.out().dtype();
@@ -935,14 +1045,22 @@ final class LlvmEmitter {
   }
 
   /**
-   * The entry's status global {@code @<symbol>.status}, {@code [3 x i64]}: the first bad index's
-   * op (0 none, 1 gather, 2 scatterAdd), the index and the table's row count. The entry zeroes
-   * it on entry; {@code NativeEntry} reads it after the call and throws.
+   * The entry's status global {@code @<symbol>.status}, {@code [6 x i64]}: the first bad index's
+   * op (0 none, 1 gather, 2 scatterAdd, then {@link LlvmSparse}'s 3 sparseMatmul, 4 sparseToDense,
+   * 5 sparseGather), then for a gather the index and the table's row count, for a sparse op the
+   * nonzero, its row and column, and the dense rows and columns. The entry zeroes it on entry;
+   * {@code NativeEntry} reads it after the call and throws.
    */
   private String status() {
     return module.global("status:" + symbol, symbol + ".status",
-        name -> "; the first out-of-range gather/scatterAdd index of the last call: op (0 none, 1 gather,"
-            + " 2 scatterAdd), index, rows\n" + name + " = global [3 x i64] zeroinitializer, align 8");
+        name -> "; the first out-of-range index of the last call: op (0 none, 1 gather, 2 scatterAdd,"
+            + " 3 sparseMatmul, 4 sparseToDense, 5 sparseGather), then index, rows (gathers) or nonzero,"
+            + " row, col, rows, cols (sparse ops)\n" + name + " = global [6 x i64] zeroinitializer, align 8");
+  }
+
+  /** Whether {@code k} checks indices and reports a bad one in the entry's status. */
+  private static boolean checksIndices(Kernel k) {
+    return k instanceof Kernel.Gather || k instanceof Kernel.Sparse;
   }
 
   /**

@@ -48,7 +48,7 @@ final class LlvmFunction {
     return r.isEmpty() || Character.isDigit(r.charAt(0)) ? "v" + r : r;
   }
 
-  private String freshLabel(String hint) {
+  String freshLabel(String hint) {
     return fresh(hint).substring(1);
   }
 
@@ -71,7 +71,8 @@ final class LlvmFunction {
     return name;
   }
 
-  private void label(String name) {
+  /** Starts the basic block {@code name} (the previous one must end in a branch). */
+  void label(String name) {
     body.append(name).append(":\n");
     block = name;
   }

@@ -7,27 +7,44 @@ import java.util.Map;
 /**
  * Splitting a kernel's outer loop over the {@code kiln_parallel_for} pool.
  *
- * <p>Contract with the runtime ({@code runtime-llvm ParallelFor}): {@code kiln_parallel_for(fn, ctx,
- * n)} runs {@code fn(ctx, begin, end)} over contiguous chunks covering {@code [0, n)}, on as many
- * threads as the pool has, and returns when all are done. The emitter keeps two promises: chunks
+ * <p>Contract with the runtime ({@code dev.kiln.runtime.nativecode.ParallelFor}), whose pool the
+ * loader stores in the module's {@code @kiln.parallel_for.impl}: {@code impl(fn, ctx, n)} runs
+ * {@code fn(ctx, begin, end)} over contiguous chunks covering {@code [0, n)}, on as many threads as
+ * the pool has, and returns when all are done. The emitter keeps two promises: chunks
  * write disjoint outputs, and the arithmetic producing each output element does not depend on
  * where the chunk boundaries fall, so results are bit-identical for any thread count.
  *
- * <p>Every call goes through one helper per module, {@code @kiln.parallel_for}, so an
- * ahead-of-time build can redirect the whole module (to a serial loop or another pool) by
- * replacing one function body.
+ * <p>Every call goes through one helper per module, {@code @kiln.parallel_for}, which runs the
+ * loop serially while that pointer is null: the same code serves the JIT, ahead-of-time
+ * libraries and 1-thread pools, and needs no symbol from outside the module.
  */
 final class LlvmParallel {
   private LlvmParallel() {}
 
-  /** The module's one caller of {@code @kiln_parallel_for}. */
+  /**
+   * The exported pointer the runtime stores its pool's {@code kiln_parallel_for(fn, ctx, n)} in;
+   * while it is null (a 1-thread pool, or nobody set it) every loop runs serially on the calling
+   * thread, with no call back into Java — which is what lets the runtime call such a module
+   * through a critical downcall on heap arrays ({@link DirectCall}).
+   */
+  static final String IMPL = "kiln.parallel_for.impl";
+
+  /** The module's one dispatcher of parallel loops: through {@link #IMPL}, or serially when it is null. */
   static String helper(Module module) {
-    module.declare("declare void @kiln_parallel_for(ptr, ptr, i64)");
+    module.global(IMPL, IMPL, name -> "; the runtime's pool (null: run every loop serially, here)\n@"
+        + IMPL + " = global ptr null, align 8\n");
     return module.global("kiln.parallel_for", "kiln.parallel_for", name ->
         "; every parallel loop of this module starts here (one place to redirect it)\n"
             + "define internal void " + name + "(ptr %fn, ptr %ctx, i64 %n) {\n"
             + "entry:\n"
-            + "  call void @kiln_parallel_for(ptr %fn, ptr %ctx, i64 %n)\n"
+            + "  %impl = load ptr, ptr @" + IMPL + ", align 8\n"
+            + "  %serial = icmp eq ptr %impl, null\n"
+            + "  br i1 %serial, label %here, label %pool\n"
+            + "here:\n"
+            + "  call void %fn(ptr %ctx, i64 0, i64 %n)\n"
+            + "  ret void\n"
+            + "pool:\n"
+            + "  call void %impl(ptr %fn, ptr %ctx, i64 %n)\n"
             + "  ret void\n"
             + "}\n");
   }

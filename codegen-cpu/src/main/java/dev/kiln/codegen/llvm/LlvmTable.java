@@ -152,6 +152,9 @@ final class LlvmTable {
   /** An LLVM math intrinsic ({@code llvm.exp.f32} ...), lowered to vector code or libm. */
   static String intrinsic(LlvmFunction f, DType in, String name, String... args) {
     String t = LlvmTypes.compute(in);
+    if (name.equals("exp") && t.equals("float")) { // vectorizable, unlike llvm.exp.f32's expf calls
+      return f.let("exp", "call float " + LlvmMath.expf(f.module()) + "(float " + args[0] + ")");
+    }
     return f.module().call(f, t, "llvm." + name + "." + LlvmTypes.suffix(t), args);
   }
 

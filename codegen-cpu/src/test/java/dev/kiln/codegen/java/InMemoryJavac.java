@@ -78,6 +78,18 @@ final class InMemoryJavac {
         byte[] b = bytes.toByteArray();
         return defineClass(name, b, 0, b.length);
       }
+
+      /** The generated resources too (a model's {@code <Model>.ll}, which its LLVM path loads). */
+      @Override
+      public java.io.InputStream getResourceAsStream(String name) {
+        for (GeneratedFile f : files) {
+          String path = (f.packageName().isEmpty() ? "" : f.packageName().replace('.', '/') + "/") + f.name();
+          if (f.kind() == GeneratedFile.Kind.RESOURCE && path.equals(name)) {
+            return new java.io.ByteArrayInputStream(f.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          }
+        }
+        return super.getResourceAsStream(name);
+      }
     };
     try {
       return loader.loadClass(className);

@@ -59,6 +59,59 @@ class MemoryPlanTest {
     }
   }
 
+  /**
+   * A trained whileLoop (a plain, a recording and a backward loop): every workspace buffer a
+   * loop's nested kernels touch is live through the whole loop, its tapes stay out of the
+   * workspace, and the plan is sound.
+   */
+  @Test
+  void buffersTouchedInALoopLiveThroughTheWholeLoop() {
+    GraphBuilder b = new GraphBuilder();
+    Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(Dim.symbol("batch"), Dim.of(3)));
+    Node n = Emit.placeholder(b, "n", DType.I32, Shape.of(new long[0]));
+    Node w = Emit.variable(b, "w", DType.F32, Shape.of(3), "zeros");
+    Node h = dev.kiln.compiler.ops.ControlFlow.whileLoop(b, null, List.of(Emit.scalar(b, DType.I32, 0), x),
+        (r, v) -> Emit.less(r.builder(), v.get(0), r.read(n)),
+        (r, v) -> List.of(Emit.add(r.builder(), v.get(0), Emit.scalar(r.builder(), DType.I32, 1)),
+            Emit.tanh(r.builder(), Emit.mul(r.builder(), v.get(1), r.read(w))))).get(1);
+    CompiledModel m = KilnCompiler.compile(new ModelSpec("test.plan", "Loop", b.graph(), List.of(x, n),
+        List.of(w), List.of(new ModelSpec.Named("h", h)),
+        List.of(new ModelSpec.Named("loss", Emit.reduceSum(b, Emit.square(b, h), false)))));
+    checkModel(m, new SplittableRandom(3));
+    EntryPoint train = m.entryPoints().stream().filter(e -> e.kind() == EntryPoint.Kind.TRAIN).findFirst()
+        .orElseThrow();
+    KernelProgram p = LlvmBackend.lower(m, train);
+    MemoryPlan plan = MemoryPlan.of(p);
+    List<Kernel> all = p.allSteps();
+    int loops = 0;
+    int tapes = 0;
+    for (int i = 0; i < all.size(); i++) {
+      if (!(all.get(i) instanceof Kernel.Loop loop)) {
+        continue;
+      }
+      loops++;
+      List<Kernel> inside = new KernelProgram(train, List.of(), List.of(), List.of(loop), List.of(), List.of())
+          .allSteps();
+      int end = i + inside.size() - 1;
+      for (Kernel k : inside) {
+        List<Buffer> touched = new ArrayList<>(k.inputs());
+        touched.add(k.out());
+        for (Buffer t : touched) {
+          if (t.kind() == Buffer.Kind.TAPE) {
+            tapes++;
+            assertTrue(!plan.inWorkspace(t), "a tape in the workspace");
+          } else if (plan.inWorkspace(t)) {
+            int[] life = plan.life(t);
+            assertTrue(life[0] <= i && life[1] >= end, t.node().name() + " lives " + life[0] + ".." + life[1]
+                + ", not through its loop " + i + ".." + end);
+          }
+        }
+      }
+    }
+    assertEquals(3, loops, "the forward, recording and backward loops");
+    assertTrue(tapes > 0, "the backward loop reads the tapes");
+  }
+
   /** Checks every entry point's plan at 3 random symbol bindings; returns how many bytes reuse saved. */
   private static long checkModel(CompiledModel model, SplittableRandom rng) {
     long saved = 0;

@@ -47,7 +47,9 @@ class LlvmParallelTest {
   @Test
   void everyPoolCallGoesThroughTheModulesOneHelper() {
     String ir = ir(1000, Dim.of(300));
-    assertEquals(1, count(ir, "call void @kiln_parallel_for\\("), "only the helper calls the runtime");
+    assertEquals(1, count(ir, "call void %impl\\("), "only the helper calls the runtime's pool");
+    assertEquals(0, count(ir, "@kiln_parallel_for"), "the module needs no symbol from the runtime");
+    assertEquals(1, count(ir, "@kiln\\.parallel_for\\.impl = global ptr null"));
     assertEquals(1, count(ir, "define internal void @kiln\\.parallel_for\\("));
     // map, reduction, softmax (static sizes over the threshold) and the GEMM driver
     assertEquals(4, count(ir, "call void @kiln\\.parallel_for\\("), ir);

@@ -2,6 +2,9 @@ package dev.kiln.runtime.llvm;
 
 import static org.bytedeco.llvm.global.LLVM.*;
 
+import dev.kiln.runtime.nativecode.NativeEntry;
+import dev.kiln.runtime.nativecode.NativeLibrary;
+import dev.kiln.runtime.nativecode.ParallelFor;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +80,9 @@ public final class JitModule implements NativeLibrary, AutoCloseable {
         buffer = LLVMCreateMemoryBufferWithMemoryRangeCopy(bytes, object.length, bufferName);
       }
       LlvmNatives.check(LLVMOrcLLJITAddObjectFile(jit, dylib, buffer), "loading the object code of '" + name + "'");
-      return new JitModule(name, fromCache, jit, tag);
+      JitModule module = new JitModule(name, fromCache, jit, tag);
+      pool.install(module);
+      return module;
     } catch (RuntimeException e) {
       LLVMConsumeError(LLVMOrcDisposeLLJIT(jit));
       SESSION_ERRORS.remove(tag.address());

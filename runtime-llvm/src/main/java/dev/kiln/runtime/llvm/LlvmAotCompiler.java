@@ -3,6 +3,7 @@ package dev.kiln.runtime.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import dev.kiln.runtime.AotCompiler;
+import dev.kiln.runtime.nativecode.AotTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
@@ -17,41 +18,12 @@ import org.bytedeco.llvm.LLVM.LLVMTargetRef;
 
 /**
  * The {@link AotCompiler} the annotation processor finds (registered in {@code META-INF/services}):
- * a model's IR, plus {@link #PARALLEL_FOR} linked in, optimised at O3 for one {@link AotTarget}'s
- * CPU, emitted as a position-independent object, and linked into a shared library by
+ * a model's IR (which carries its own parallel-for dispatcher, {@code @kiln.parallel_for.impl}:
+ * the library needs no symbol from Kiln), optimised at O3 for one {@link AotTarget}'s CPU, emitted as a position-independent object, and linked into a shared library by
  * {@link SharedLibraryLinker}. The pipeline matches {@link LlvmJit}'s, with a named CPU instead of
  * the host's.
  */
 public final class LlvmAotCompiler implements AotCompiler {
-  /**
-   * Linked into every library: the JIT binds {@code kiln_parallel_for} to the pool's stub, a shared
-   * library must define it. It forwards through an exported pointer that {@link AotLibrary} sets
-   * at load, and runs the loop serially while that is null. Hidden, so a kernel's call binds here
-   * and no other library can interpose; linked as a module, so it merges with the model's own
-   * declaration of the function when there is one and is simply unused when there is not.
-   */
-  static final String PARALLEL_FOR = """
-      @kiln.parallel_for.impl = global ptr null, align 8
-
-      define hidden void @kiln_parallel_for(ptr %fn, ptr %ctx, i64 %n) {
-      entry:
-        %impl = load ptr, ptr @kiln.parallel_for.impl, align 8
-        %serial = icmp eq ptr %impl, null
-        br i1 %serial, label %inline, label %pool
-      inline:
-        %any = icmp sgt i64 %n, 0
-        br i1 %any, label %run, label %done
-      run:
-        call void %fn(ptr %ctx, i64 0, i64 %n)
-        br label %done
-      pool:
-        call void %impl(ptr %fn, ptr %ctx, i64 %n)
-        br label %done
-      done:
-        ret void
-      }
-      """;
-
   /** For {@code ServiceLoader}. */
   public LlvmAotCompiler() {}
 
@@ -67,7 +39,7 @@ public final class LlvmAotCompiler implements AotCompiler {
     return SharedLibraryLinker.link(moduleName + "." + t.id() + ".so", object);
   }
 
-  /** Parse, link in {@link #PARALLEL_FOR}, verify, O3 for {@code target}, PIC object code. */
+  /** Parse, verify, O3 for {@code target}, PIC object code. */
   static byte[] compileToObject(String moduleName, String irText, AotTarget target) {
     return compileTo(moduleName, irText, target, LLVMObjectFile);
   }
@@ -85,11 +57,6 @@ public final class LlvmAotCompiler implements AotCompiler {
     LLVMPassBuilderOptionsRef passOptions = null;
     try {
       module = parse(context, moduleName, irText);
-      LLVMModuleRef support = parse(context, "kiln_parallel_for", PARALLEL_FOR);
-      if (LLVMLinkModules2(module, support) != 0) { // consumes support
-        throw new LlvmException("LLVM IR module '" + moduleName + "' does not link with Kiln's"
-            + " kiln_parallel_for: it must declare it as void(ptr, ptr, i64) and not define it.");
-      }
       BytePointer verify = new BytePointer((Pointer) null);
       if (LLVMVerifyModule(module, LLVMReturnStatusAction, verify) != 0) {
         throw new LlvmException("LLVM IR module '" + moduleName + "' is not valid IR: "

@@ -2,6 +2,7 @@ package dev.kiln.runtime.llvm;
 
 import static org.bytedeco.llvm.global.LLVM.*;
 
+import dev.kiln.runtime.nativecode.ParallelFor;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.bytedeco.llvm.LLVM.LLVMTargetRef;
  * {@code LLVMCloneModule} copy) → {@code LLVMOrcLLJITAddObjectFile}. Fresh compiles and disk-cache
  * hits therefore take the same loading path, and every object is codegen'd exactly once. MCJIT's
  * {@code LLVMRunFunction} is never used (it aborts the JVM on real signatures); callers get an
- * address and call it through FFM ({@link NativeEntry}).
+ * address and call it through FFM ({@link dev.kiln.runtime.nativecode.NativeEntry}).
  *
  * <p>Thread-safe: each compile has its own LLVM context and target machine.
  */

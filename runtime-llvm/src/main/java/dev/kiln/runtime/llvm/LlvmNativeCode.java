@@ -1,6 +1,7 @@
 package dev.kiln.runtime.llvm;
 
 import dev.kiln.runtime.NativeCode;
+import dev.kiln.runtime.nativecode.NativeEntry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@link NativeCode} provider generated facades find with {@code ServiceLoader} (registered in
  * {@code META-INF/services}): one process-wide {@link LlvmJit} with the default options (O3, disk
  * cache), and each distinct IR text compiled once and kept loaded for the life of the process, so
- * every instance of a model shares its code. A packaged ahead-of-time library for the host is
- * preferred to compiling ({@link #packaged}).
+ * every instance of a model shares its code. {@code NativeCode.load} asks it only when the model's
+ * jar packages no ahead-of-time library for the host (kiln-runtime loads those itself).
  */
 public final class LlvmNativeCode implements NativeCode {
   private static final Map<String, JitModule> LOADED = new ConcurrentHashMap<>();
@@ -25,15 +26,6 @@ public final class LlvmNativeCode implements NativeCode {
       NativeEntry e = m.entry(symbol);
       return e;
     };
-  }
-
-  /**
-   * The best ahead-of-time library the model's jar packages for this CPU ({@link PackagedLibraries});
-   * finding and loading it never touches LLVM, so it works with no bytedeco jar on the class path.
-   */
-  @Override
-  public Packaged packaged(Class<?> model, String irResource) {
-    return PackagedLibraries.find(model, irResource);
   }
 
   private static LlvmJit jit() {

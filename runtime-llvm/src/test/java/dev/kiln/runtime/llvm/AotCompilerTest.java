@@ -11,11 +11,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kiln.codegen.llvm.LlvmBackend;
 import dev.kiln.codegen.llvm.Models;
 import dev.kiln.compiler.interp.Value;
+import dev.kiln.compiler.ir.Dim;
+import dev.kiln.compiler.ir.GraphBuilder;
 import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Shape;
 import dev.kiln.compiler.model.CompiledModel;
+import dev.kiln.compiler.model.ModelSpec;
+import dev.kiln.compiler.ops.Emit;
+import dev.kiln.compiler.passes.KilnCompiler;
 import dev.kiln.dsl.DType;
 import dev.kiln.runtime.AotCompiler;
 import dev.kiln.runtime.NDArray;
+import dev.kiln.runtime.nativecode.AotLibrary;
+import dev.kiln.runtime.nativecode.AotTarget;
+import dev.kiln.runtime.nativecode.HostCpu;
+import dev.kiln.runtime.nativecode.NativeCodeException;
+import dev.kiln.runtime.nativecode.ParallelFor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -27,6 +38,7 @@ import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
@@ -36,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ahead-of-time libraries: a model's IR compiled for each x86-64 level, linked into a shared
- * library, loaded with FFM alone ({@link AotLibrary}) and compared with the reference interpreter;
- * and the {@code kiln_parallel_for} every library defines for itself.
+ * library, loaded with FFM alone (kiln-runtime's {@link AotLibrary}) and compared with the reference
+ * interpreter; and the {@code kiln_parallel_for} every library defines for itself.
  */
 class AotCompilerTest {
   private static final AotCompiler COMPILER = new LlvmAotCompiler();
@@ -48,7 +60,7 @@ class AotCompilerTest {
   void theProcessorFindsTheCompilerAsAService() {
     AotCompiler found = ServiceLoader.load(AotCompiler.class).findFirst().orElseThrow();
     assertEquals(LlvmAotCompiler.class, found.getClass());
-    assertEquals(java.util.List.of("x86-64-v3", "x86-64-v4"), found.targets());
+    assertEquals(List.of("x86-64-v3", "x86-64-v4"), found.targets());
   }
 
   @Test
@@ -98,35 +110,49 @@ class AotCompilerTest {
   }
 
   @Test
-  void parallelForGoesThroughThePointerTheLoaderSets() throws Throwable {
-    AotLibrary lib = load("par_tanh", TestKernels.PARALLEL_TANH, AotTarget.X86_64_V3);
+  void parallelLoopsGoThroughThePointerTheLoaderSets() throws Throwable {
+    CompiledModel model = parallelTanh();
+    AotLibrary lib = load("par_tanh", LlvmBackend.generate(model).get(0).content(), AotTarget.X86_64_V3);
     MemorySegment impl = lib.address(AotLibrary.PARALLEL_FOR_IMPL).reinterpret(8);
-    ParallelFor pool = ParallelFor.shared(2);
-    assertEquals(ParallelFor.defaultPool().stub().address(), impl.get(ADDRESS, 0).address(),
-        "the loader points kiln_parallel_for at the default pool");
+    ParallelFor pool = ParallelFor.defaultPool();
+    assertEquals(pool.threads() > 1 ? pool.stub().address() : 0, impl.get(ADDRESS, 0).address(),
+        "the loader points the module's parallel loops at the default pool, unless it has 1 thread");
 
-    float[] x = new float[1001];
+    float[] x = new float[400 * 300]; // past the emitter's threshold for splitting a map
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) Math.sin(i * 0.01) * 4;
     }
+    String symbol = LlvmBackend.symbol(model, model.entryPoints().get(0));
     // A counting stand-in for the pool proves each loop is handed over, exactly once.
     AtomicInteger calls = new AtomicInteger();
     MethodHandle counting = MethodHandles.lookup().findStatic(AotCompilerTest.class, "forward",
         MethodType.methodType(void.class, AtomicInteger.class, ParallelFor.class, MemorySegment.class,
-            MemorySegment.class, long.class)).bindTo(calls).bindTo(pool);
+            MemorySegment.class, long.class)).bindTo(calls).bindTo(ParallelFor.shared(2));
     MemorySegment stub = Linker.nativeLinker().upcallStub(counting, ParallelFor.SIGNATURE, Arena.ofAuto());
     impl.set(ADDRESS, 0, stub);
-    float[] pooled = tanh(lib, x);
+    float[] pooled = tanh(lib, symbol, x);
     assertEquals(1, calls.get());
 
     impl.set(ADDRESS, 0, MemorySegment.NULL); // no pool: the library runs the loop itself
-    float[] serial = tanh(lib, x);
+    float[] serial = tanh(lib, symbol, x);
     assertEquals(1, calls.get());
     assertArrayEquals(pooled, serial);
     for (int i = 0; i < x.length; i += 97) {
       assertEquals(Math.tanh(x[i]) * 3 + x[i], serial[i], 1e-5, "element " + i);
     }
-    impl.set(ADDRESS, 0, ParallelFor.defaultPool().stub());
+    pool.install(lib);
+  }
+
+  /** tanh(x) * 3 + x over f32[batch, 300]: one fused map, split over the pool when large. */
+  private static CompiledModel parallelTanh() {
+    GraphBuilder b = new dev.kiln.compiler.ir.GraphBuilder();
+    Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(
+        Dim.symbol("batch"), Dim.of(300)));
+    Node y = Emit.add(b, Emit.mul(b,
+        Emit.tanh(b, x), Emit.scalar(b, DType.F32, 3)), x);
+    return KilnCompiler.compile(new dev.kiln.compiler.model.ModelSpec("test.aot",
+        "ParTanh", b.graph(), List.of(x), List.of(),
+        List.of(new ModelSpec.Named("y", y)), List.of()));
   }
 
   @Test
@@ -149,23 +175,14 @@ class AotCompilerTest {
     assertTrue(parse.getMessage().startsWith("LLVM IR module 'Bad' does not parse at line 2"), parse.getMessage());
 
     AotLibrary lib = load("saxpy", TestKernels.SAXPY, AotTarget.X86_64_V3);
-    LlvmException missing = assertThrows(LlvmException.class, () -> lib.entry("nope"));
+    NativeCodeException missing = assertThrows(NativeCodeException.class, () -> lib.entry("nope"));
     assertEquals("the ahead-of-time library 'saxpy' does not define 'nope'.", missing.getMessage());
+    assertEquals(NativeCodeException.class, missing.getClass(), "running a library is kiln-runtime's, not LLVM's");
     Path absent = dir.resolve("absent.so");
-    LlvmException notThere = assertThrows(LlvmException.class, () -> AotLibrary.open("absent", absent, ParallelFor.defaultPool()));
+    NativeCodeException notThere = assertThrows(NativeCodeException.class,
+        () -> AotLibrary.open("absent", absent, ParallelFor.defaultPool()));
     assertTrue(notThere.getMessage().startsWith("loading the ahead-of-time library 'absent' from " + absent + " failed: "),
         notThere.getMessage());
-  }
-
-  @Test
-  void hostTargetsComeFromTheCpuFlags() {
-    String avx512 = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 bmi1 bmi2 f16c fma abm movbe avx512f avx512bw"
-        + " avx512cd avx512dq avx512vl\n\nprocessor\t: 1\n";
-    assertEquals(java.util.List.of(AotTarget.X86_64_V4, AotTarget.X86_64_V3), HostCpu.targets(avx512));
-    assertEquals(java.util.List.of(AotTarget.X86_64_V3),
-        HostCpu.targets("flags : fpu avx avx2 bmi1 bmi2 f16c fma abm movbe avx512f\n"));
-    assertEquals(java.util.List.of(), HostCpu.targets("flags : fpu sse2 avx\n"));
-    assertEquals(java.util.List.of(), HostCpu.targets(""));
   }
 
   /** The pool's {@code run}, counted: what a counting upcall stub forwards to. */
@@ -179,9 +196,10 @@ class AotCompilerTest {
     }
   }
 
-  private static float[] tanh(AotLibrary lib, float[] x) {
-    NDArray out = NDArray.zeros(DType.F32, x.length);
-    lib.entry("par_tanh").call(new NDArray[] {NDArray.of(x, x.length)}, new NDArray[0], new NDArray[] {out}, x.length);
+  private static float[] tanh(AotLibrary lib, String symbol, float[] x) {
+    NDArray out = NDArray.zeros(DType.F32, x.length / 300, 300);
+    lib.entry(symbol).call(new NDArray[] {NDArray.of(x, x.length / 300, 300)}, new NDArray[0], new NDArray[] {out},
+        x.length / 300);
     return out.floats();
   }
 

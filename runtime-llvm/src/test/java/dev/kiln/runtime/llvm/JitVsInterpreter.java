@@ -13,6 +13,7 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.model.CompiledModel;
 import dev.kiln.compiler.model.EntryPoint;
 import dev.kiln.runtime.NDArray;
+import dev.kiln.runtime.nativecode.NativeEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.NDArray;
+import dev.kiln.runtime.nativecode.NativeEntry;
 import org.junit.jupiter.api.Test;
 
 class LlvmJitTest {

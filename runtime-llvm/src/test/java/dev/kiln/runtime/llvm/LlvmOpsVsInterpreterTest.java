@@ -11,10 +11,12 @@ import dev.kiln.compiler.ir.Shape;
 import dev.kiln.compiler.model.CompiledModel;
 import dev.kiln.compiler.model.EntryPoint;
 import dev.kiln.compiler.model.ModelSpec;
+import dev.kiln.compiler.ops.ControlFlow;
 import dev.kiln.compiler.ops.Emit;
 import dev.kiln.compiler.passes.KilnCompiler;
 import dev.kiln.dsl.DType;
 import dev.kiln.runtime.NDArray;
+import dev.kiln.runtime.nativecode.NativeEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -342,6 +344,244 @@ class LlvmOpsVsInterpreterTest {
     });
     check(m, 1);
     check(m, 4);
+  }
+
+  // ---- sparse (COO) matrices ---------------------------------------------------------------
+
+  /**
+   * Every sparse op on a 4 x 5 matrix whose nonzero count is the symbol (so the batch sets nnz;
+   * coordinates drawn from [0, 4) repeat, which must add up): the product and its adjoint, the
+   * values gradient both ways, to-dense and gather; trained through the product, whose dense
+   * gradient is the adjoint product of dOut.
+   */
+  private static CompiledModel sparseModel(DType indexType, DType valueType) {
+    return model("Sparse" + indexType + valueType, b -> {
+      Node idx = Emit.placeholder(b, "idx", indexType, Shape.of(BATCH, Dim.of(2)));
+      Node vals = Emit.placeholder(b, "vals", valueType, Shape.of(BATCH));
+      Node shape = Emit.placeholder(b, "shape", DType.I64, Shape.of(4, 5, 0));
+      Node g = Emit.placeholder(b, "g", valueType, Shape.of(4, 3));
+      Node gt = Emit.placeholder(b, "gt", valueType, Shape.of(5, 3));
+      Node dense = Emit.placeholder(b, "dense", valueType, Shape.of(4, 5));
+      Node w = Emit.variable(b, "w", valueType, Shape.of(5, 3), "zeros");
+      Node product = Emit.sparseMatmul(b, idx, vals, shape, w, false);
+      return new Parts(List.of(idx, vals, shape, g, gt, dense), List.of(w), List.of(
+          new ModelSpec.Named("product", product),
+          new ModelSpec.Named("adjointProduct", Emit.sparseMatmul(b, idx, vals, shape, g, true)),
+          new ModelSpec.Named("valuesGrad", Emit.sparseMatmulValuesGrad(b, idx, shape, g, w, false)),
+          new ModelSpec.Named("valuesGradAdjoint", Emit.sparseMatmulValuesGrad(b, idx, shape, gt, g, true)),
+          new ModelSpec.Named("toDense", Emit.sparseToDense(b, idx, vals, shape)),
+          new ModelSpec.Named("gathered", Emit.sparseGather(b, idx, shape, dense))),
+          product);
+    });
+  }
+
+  /**
+   * Bit for bit (products and sums in double in the reference's order, rounded once): 1e-12 of
+   * the largest element is below one f32 ulp, and leaves f64 only the loss's reduction, whose
+   * double sum the vectorizer may reassociate.
+   */
+  @Test
+  void sparseOpsMatchTheInterpreterBitForBit() {
+    for (CompiledModel m : List.of(sparseModel(DType.I64, DType.F32), sparseModel(DType.I32, DType.F64))) {
+      for (int nnz : new int[] {0, 1, 9}) { // none (zeros and empty results), one, repeats
+        checkWith(m, nnz, (w, scale) -> 1e-12 * scale);
+      }
+    }
+  }
+
+  /**
+   * A coordinate outside the dense shape touches no memory: each op's call throws the
+   * interpreter's sentence for the first one, and the entry then works for good coordinates.
+   */
+  @Test
+  void outOfRangeSparseCoordinatesAreReportedNotFollowed() {
+    CompiledModel m = sparseModel(DType.I64, DType.F32);
+    SplittableRandom rng = new SplittableRandom(3);
+    Map<String, Value> feeds = new HashMap<>();
+    for (Node in : m.inputs()) {
+      feeds.put(in.attrs().get("name"), random(in, 3, rng));
+    }
+    Map<String, Value> variables = Map.of("w", random(m.params().getFirst(), 3, rng));
+    try (JitModule module = JIT.compile(m.simpleName(), LlvmBackend.generate(m).getFirst().content())) {
+      // Nonzero 1 is past the last column, nonzero 2 before the first row: the first is reported.
+      for (double[] bad : List.of(new double[] {0, 1, 3, 5, -1, 0}, new double[] {0, 1, -1, 2, 9, 9})) {
+        Map<String, Value> badFeeds = new HashMap<>(feeds);
+        badFeeds.put("idx", new Value(DType.I64, new int[] {3, 2}, bad));
+        for (EntryPoint ep : m.entryPoints()) {
+          if (ep.kind() != EntryPoint.Kind.FETCH) {
+            continue;
+          }
+          IndexOutOfBoundsException want = org.junit.jupiter.api.Assertions.assertThrows(
+              IndexOutOfBoundsException.class,
+              () -> new dev.kiln.compiler.interp.Interpreter(badFeeds, variables).run(ep.output()));
+          var entry = module.entry(LlvmBackend.symbol(m, ep));
+          IndexOutOfBoundsException got = org.junit.jupiter.api.Assertions.assertThrows(
+              IndexOutOfBoundsException.class, () -> callFetch(entry, m, ep, badFeeds, variables));
+          assertEquals(want.getMessage(), got.getMessage(), ep.name());
+        }
+      }
+      for (EntryPoint ep : m.entryPoints()) {
+        if (ep.name().equals("gathered") && ep.kind() == EntryPoint.Kind.FETCH) {
+          NDArray out = callFetch(module.entry(LlvmBackend.symbol(m, ep)), m, ep, feeds, variables);
+          Value want = new dev.kiln.compiler.interp.Interpreter(feeds, variables).run(ep.output());
+          for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.get(i), out.elementAsDouble(i), "element " + i + " after the errors");
+          }
+        }
+      }
+    }
+  }
+
+  /** Runs a fetch entry on {@code feeds} (nnz 3) and returns its output. */
+  private static NDArray callFetch(dev.kiln.runtime.NativeCode.Entry entry, CompiledModel m, EntryPoint ep,
+      Map<String, Value> feeds, Map<String, Value> variables) {
+    List<NDArray> inputs = new ArrayList<>();
+    for (Node in : ep.inputs()) {
+      inputs.add(JitVsInterpreter.ndarray(feeds.get(in.attrs().<String>get("name"))));
+    }
+    List<NDArray> params = new ArrayList<>();
+    for (Node p : m.params()) {
+      params.add(JitVsInterpreter.ndarray(variables.get(p.attrs().<String>get("name"))));
+    }
+    NDArray out = NDArray.zeros(ep.output().type().dtype(), JitVsInterpreter.shape(ep.output(), 3));
+    long[] sizes = new long[LlvmBackend.lower(m, ep).symbols().size()];
+    java.util.Arrays.fill(sizes, 3);
+    entry.call(inputs.toArray(NDArray[]::new), params.toArray(NDArray[]::new), new NDArray[] {out}, sizes);
+    return out;
+  }
+
+  // ---- control flow -------------------------------------------------------------------------
+
+  /**
+   * cond with two results (one a captured input handed back as is) and a cond nested in its true
+   * branch: k in [0, 4) takes the inner true branch, the inner false one and the outer false one;
+   * the training step differentiates through the taken branch (a cond over branch gradients).
+   */
+  @Test
+  void condRunsTheTakenBranchAndTrainsThroughIt() {
+    CompiledModel m = model("Cond", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(3)));
+      Node k = Emit.placeholder(b, "k", DType.I32, Shape.of(new long[0]));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(3), "zeros");
+      List<Node> r = ControlFlow.cond(b, null, Emit.less(b, k, Emit.scalar(b, DType.I32, 2)),
+          t -> {
+            GraphBuilder tb = t.builder();
+            Node inner = ControlFlow.cond(tb, t, Emit.less(tb, t.read(k), Emit.scalar(tb, DType.I32, 1)),
+                u -> List.of(Emit.tanh(u.builder(), Emit.mul(u.builder(), u.read(x), u.read(w)))),
+                u -> List.of(Emit.mul(u.builder(), u.read(x), Emit.square(u.builder(), u.read(w))))).getFirst();
+            return List.of(inner, t.read(x));
+          },
+          e -> List.of(Emit.sub(e.builder(), e.read(x), e.read(w)), Emit.add(e.builder(), e.read(x), e.read(w))));
+      Node y = Emit.add(b, r.get(0), r.get(1));
+      return new Parts(List.of(x, k), List.of(w), List.of(
+          new ModelSpec.Named("y", y), new ModelSpec.Named("first", r.get(0))), y);
+    });
+    List<Map<String, Value>> ks = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      ks.add(Map.of("k", Value.scalar(DType.I32, k)));
+    }
+    checkAt(m, List.of(1, 4), ks);
+  }
+
+  /**
+   * whileLoop run 0, 1 and 5 times at two batch sizes: a counter, loop-carried state and a shift
+   * (the next b is a, which must be read before a changes); trained by back-propagation through time (the
+   * recording loop's tapes grow on the heap past their first 4 rows).
+   */
+  @Test
+  void whileLoopsRunZeroOneAndManyTimesAndTrainThroughTime() {
+    CompiledModel m = model("While", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(3)));
+      Node n = Emit.placeholder(b, "n", DType.I32, Shape.of(new long[0]));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(3), "zeros");
+      Node v = Emit.variable(b, "v", DType.F32, Shape.of(3), "zeros");
+      List<Node> out = ControlFlow.whileLoop(b, null, List.of(Emit.scalar(b, DType.I32, 0), x, Emit.mul(b, x, v)),
+          (r, vars) -> Emit.less(r.builder(), vars.get(0), r.read(n)),
+          (r, vars) -> {
+            GraphBuilder rb = r.builder();
+            return List.of(Emit.add(rb, vars.get(0), Emit.scalar(rb, DType.I32, 1)),
+                Emit.tanh(rb, Emit.add(rb, Emit.mul(rb, vars.get(1), r.read(w)), vars.get(2))), vars.get(1));
+          });
+      Node y = Emit.add(b, out.get(1), out.get(2));
+      return new Parts(List.of(x, n), List.of(w, v), List.of(
+          new ModelSpec.Named("y", y), new ModelSpec.Named("trips", out.get(0))), y);
+    });
+    checkAt(m, List.of(1, 3), List.of(Map.of("n", Value.scalar(DType.I32, 0)),
+        Map.of("n", Value.scalar(DType.I32, 1)), Map.of("n", Value.scalar(DType.I32, 5))));
+  }
+
+  /**
+   * A whileLoop inside a cond branch, trained: the branch's gradient region holds the loop's
+   * recording twin and backward loop, so the tapes live inside a region.
+   */
+  @Test
+  void aLoopInsideABranchTrainsThroughTime() {
+    CompiledModel m = model("LoopInCond", b -> {
+      Node x = Emit.placeholder(b, "x", DType.F32, Shape.of(BATCH, Dim.of(3)));
+      Node n = Emit.placeholder(b, "n", DType.I32, Shape.of(new long[0]));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(3), "zeros");
+      Node y = ControlFlow.cond(b, null, Emit.greater(b, n, Emit.scalar(b, DType.I32, 0)),
+          t -> {
+            GraphBuilder tb = t.builder();
+            return List.of(ControlFlow.whileLoop(tb, t, List.of(Emit.scalar(tb, DType.I32, 0), t.read(x)),
+                (r, vars) -> Emit.less(r.builder(), vars.get(0), r.read(n)),
+                (r, vars) -> List.of(Emit.add(r.builder(), vars.get(0), Emit.scalar(r.builder(), DType.I32, 1)),
+                    Emit.tanh(r.builder(), Emit.mul(r.builder(), vars.get(1), r.read(w))))).get(1));
+          },
+          e -> List.of(Emit.mul(e.builder(), e.read(x), e.read(w)))).getFirst();
+      return new Parts(List.of(x, n), List.of(w), List.of(new ModelSpec.Named("y", y)), y);
+    });
+    EntryPoint train = m.entryPoints().stream().filter(e -> e.kind() == EntryPoint.Kind.TRAIN).findFirst()
+        .orElseThrow();
+    dev.kiln.codegen.kernel.KernelProgram p = LlvmBackend.lower(m, train);
+    org.junit.jupiter.api.Assertions.assertTrue(p.allSteps().stream().anyMatch(k -> !p.steps().contains(k)
+        && k instanceof dev.kiln.codegen.kernel.Kernel.Loop l && l.records()), "a recording loop in a branch");
+    checkAt(m, List.of(2), List.of(Map.of("n", Value.scalar(DType.I32, 0)), Map.of("n", Value.scalar(DType.I32, 6))));
+  }
+
+  /** A scan (an RNN over the time axis, reading row t with At), trained through time. */
+  @Test
+  void scanOverTimeMatchesTheInterpreter() {
+    CompiledModel m = model("Scan", b -> {
+      Node xs = Emit.placeholder(b, "xs", DType.F32, Shape.of(Dim.of(6), BATCH, Dim.of(3)));
+      Node h0 = Emit.placeholder(b, "h0", DType.F32, Shape.of(BATCH, Dim.of(3)));
+      Node w = Emit.variable(b, "w", DType.F32, Shape.of(3, 3), "zeros");
+      Node steps = ControlFlow.length(b, xs);
+      Node h = ControlFlow.whileLoop(b, null, List.of(Emit.scalar(b, DType.I32, 0), h0),
+          (r, vars) -> Emit.less(r.builder(), vars.get(0), r.read(steps)),
+          (r, vars) -> {
+            GraphBuilder rb = r.builder();
+            Node xt = ControlFlow.at(rb, r.read(xs), vars.get(0));
+            return List.of(Emit.add(rb, vars.get(0), Emit.scalar(rb, DType.I32, 1)),
+                Emit.tanh(rb, Emit.add(rb, Emit.matmul(rb, vars.get(1), r.read(w), false, false), xt)));
+          }).get(1);
+      return new Parts(List.of(xs, h0), List.of(w), List.of(new ModelSpec.Named("h", h)), h);
+    });
+    checkAt(m, List.of(1, 4), List.of(Map.of()));
+  }
+
+  /**
+   * Every entry point vs the interpreter at each batch size and each of {@code fixeds}: random
+   * feeds with those ones replaced, the model compiled once.
+   */
+  private static void checkAt(CompiledModel model, List<Integer> batches, List<Map<String, Value>> fixeds) {
+    try (JitModule module = JIT.compile(model.simpleName(), LlvmBackend.generate(model).getFirst().content())) {
+      for (int batch : batches) {
+        for (Map<String, Value> fixed : fixeds) {
+          SplittableRandom rng = new SplittableRandom(batch * 31L + model.simpleName().hashCode());
+          Map<String, Value> feeds = new HashMap<>();
+          Map<String, Value> variables = new HashMap<>();
+          for (Node in : model.inputs()) {
+            feeds.put(in.attrs().get("name"), random(in, batch, rng));
+          }
+          feeds.putAll(fixed);
+          for (Node p : model.params()) {
+            variables.put(p.attrs().get("name"), random(p, batch, rng));
+          }
+          JitVsInterpreter.compare(module::entry, model, batch, feeds, variables, (w, scale) -> 2e-5 * scale);
+        }
+      }
+    }
   }
 
   // ---- harness ------------------------------------------------------------------------------

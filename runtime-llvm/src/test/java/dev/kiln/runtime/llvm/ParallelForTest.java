@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.dsl.DType;
 import dev.kiln.runtime.NDArray;
+import dev.kiln.runtime.nativecode.ParallelFor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,6 @@
 package dev.kiln.runtime.llvm;
 
-/** Hand-written IR kernels in the {@link NativeEntry} convention, standing in for the emitter's output. */
+/** Hand-written IR kernels in the {@link dev.kiln.runtime.nativecode.NativeEntry} convention, standing in for the emitter's output. */
 final class TestKernels {
   private TestKernels() {}
 

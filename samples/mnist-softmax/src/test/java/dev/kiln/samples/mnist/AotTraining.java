@@ -7,19 +7,21 @@ import java.util.SplittableRandom;
 
 /**
  * A few SGD steps of the seed model on synthetic digits, printing one loss per line. The AOT test
- * runs it in this JVM on Java and in a child JVM with no LLVM on the class path, where it must run
- * from the packaged library ({@code main}: {@code <backend> <steps>}).
+ * runs it in this JVM on Java and in a child JVM with neither kiln-runtime-llvm nor bytedeco on the
+ * class path, where it must run from the packaged library ({@code main}: {@code <backend> <steps>}).
  */
 public final class AotTraining {
   private AotTraining() {}
 
   public static void main(String[] args) {
-    try {
-      Class.forName("org.bytedeco.javacpp.Loader");
-      System.out.println("bytedeco is on the class path");
-      return;
-    } catch (ClassNotFoundException expected) {
-      // The point of the run: the model must not need it.
+    for (String absent : new String[] {"org.bytedeco.javacpp.Loader", "dev.kiln.runtime.llvm.LlvmNativeCode"}) {
+      try {
+        Class.forName(absent);
+        System.out.println(absent + " is on the class path");
+        return;
+      } catch (ClassNotFoundException expected) {
+        // The point of the run: the model must need only kiln-runtime.
+      }
     }
     for (float loss : losses(Backend.parse(args[0]), Integer.parseInt(args[1]))) {
       System.out.println("loss " + loss);

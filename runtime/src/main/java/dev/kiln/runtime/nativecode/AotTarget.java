@@ -1,4 +1,4 @@
-package dev.kiln.runtime.llvm;
+package dev.kiln.runtime.nativecode;
 
 import java.util.Arrays;
 import java.util.List;

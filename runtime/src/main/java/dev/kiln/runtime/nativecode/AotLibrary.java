@@ -1,4 +1,4 @@
-package dev.kiln.runtime.llvm;
+package dev.kiln.runtime.nativecode;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
@@ -11,17 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An ahead-of-time compiled shared library ({@code <Model>.<target>.so}, made by
- * {@link LlvmAotCompiler}) loaded with the FFM API alone: no LLVM, no JavaCPP. It stays loaded for
- * the life of the process (the global arena), like a JIT module of {@link LlvmNativeCode}.
+ * kiln-runtime-llvm's {@code LlvmAotCompiler}) loaded with the FFM API alone: no LLVM, no JavaCPP.
+ * It stays loaded for the life of the process (the global arena), like a JIT module of
+ * kiln-runtime-llvm's {@code LlvmNativeCode}.
  *
- * <p>The library defines {@code kiln_parallel_for} itself; it runs each loop serially until
- * {@link #open} stores a pool's upcall stub in its exported pointer {@value #PARALLEL_FOR_IMPL}.
+ * <p>The library runs each parallel loop serially until {@link #open} stores a pool's upcall stub
+ * in its exported pointer {@value #PARALLEL_FOR_IMPL} (a pool of more than one thread only).
  * Everything else it calls (malloc, free, memset, expf, tanhf …) binds at load time to the libc and
  * libm every JVM process already has.
  */
 public final class AotLibrary implements NativeLibrary {
-  /** The exported global holding the address {@code kiln_parallel_for} forwards to (null: serial). */
-  public static final String PARALLEL_FOR_IMPL = "kiln.parallel_for.impl";
+  /** The exported global holding the pool the module's parallel loops go to (null: serial). */
+  public static final String PARALLEL_FOR_IMPL = ParallelFor.IMPL;
 
   private final String name;
   private final SymbolLookup symbols;
@@ -33,21 +34,21 @@ public final class AotLibrary implements NativeLibrary {
   }
 
   /**
-   * Loads the library at {@code file} and points its {@code kiln_parallel_for} at {@code pool}.
+   * Loads the library at {@code file} and points its parallel loops at {@code pool}.
    *
    * @param name names the library in error messages
-   * @throws LlvmException if the file does not load as a Kiln library
+   * @throws NativeCodeException if the file does not load as a Kiln library
    */
   public static AotLibrary open(String name, Path file, ParallelFor pool) {
     SymbolLookup symbols;
     try {
       symbols = SymbolLookup.libraryLookup(file, Arena.global());
     } catch (IllegalArgumentException e) {
-      throw new LlvmException("loading the ahead-of-time library '" + name + "' from " + file
+      throw new NativeCodeException("loading the ahead-of-time library '" + name + "' from " + file
           + " failed: " + e.getMessage() + ".", e);
     }
     AotLibrary library = new AotLibrary(name, symbols);
-    library.address(PARALLEL_FOR_IMPL).reinterpret(ADDRESS.byteSize()).set(ADDRESS, 0, pool.stub());
+    pool.install(library);
     return library;
   }
 
@@ -58,7 +59,7 @@ public final class AotLibrary implements NativeLibrary {
 
   @Override
   public MemorySegment address(String symbol) {
-    return symbols.find(symbol).orElseThrow(() -> new LlvmException("the ahead-of-time library '" + name
+    return symbols.find(symbol).orElseThrow(() -> new NativeCodeException("the ahead-of-time library '" + name
         + "' does not define '" + symbol + "'."));
   }
 

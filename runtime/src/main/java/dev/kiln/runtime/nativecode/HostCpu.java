@@ -1,4 +1,4 @@
-package dev.kiln.runtime.llvm;
+package dev.kiln.runtime.nativecode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,13 +14,13 @@ import java.util.Set;
  * Which ahead-of-time targets this machine runs, read from {@code /proc/cpuinfo} without LLVM
  * (the loader must work with no LLVM on the class path). Anything but Linux on x86-64 runs none.
  */
-final class HostCpu {
+public final class HostCpu {
   private static volatile List<AotTarget> host;
 
   private HostCpu() {}
 
   /** The targets this host runs, best first (read once). */
-  static List<AotTarget> targets() {
+  public static List<AotTarget> targets() {
     List<AotTarget> t = host;
     if (t == null) {
       t = readTargets();

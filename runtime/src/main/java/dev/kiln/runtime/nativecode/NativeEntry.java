@@ -1,4 +1,4 @@
-package dev.kiln.runtime.llvm;
+package dev.kiln.runtime.nativecode;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -67,7 +67,8 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
   private MemorySegment pointers = MemorySegment.NULL;
   private MemorySegment sizeArray = MemorySegment.NULL;
 
-  NativeEntry(NativeLibrary module, String symbol, MemorySegment address) {
+  /** The entry point {@code symbol} of {@code module}, at {@code address}; libraries make one per symbol. */
+  public NativeEntry(NativeLibrary module, String symbol, MemorySegment address) {
     this.module = module;
     this.symbol = symbol;
     this.address = address;
@@ -84,7 +85,7 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
     MemorySegment g;
     try {
       g = module.address(symbol + ".writes").reinterpret(8);
-    } catch (LlvmException e) {
+    } catch (NativeCodeException e) {
       return new long[0];
     }
     long n = g.get(JAVA_LONG, 0);
@@ -97,21 +98,23 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
   }
 
   /**
-   * The entry's status global {@code <symbol>.status} ({@code [3 x i64]}: op, index, rows), which
-   * entries with gather or scatterAdd kernels define; null for the others.
+   * The entry's status global {@code <symbol>.status} ({@code [6 x i64]}: op, then index, rows for
+   * a gather or scatterAdd, nonzero, row, col, rows, cols for a sparse op), which entries with
+   * such kernels define; null for the others.
    */
   private static MemorySegment status(NativeLibrary module, String symbol) {
     try {
-      return module.address(symbol + ".status").reinterpret(3 * 8);
-    } catch (LlvmException e) {
+      return module.address(symbol + ".status").reinterpret(6 * 8);
+    } catch (NativeCodeException e) {
       return null;
     }
   }
 
   /**
-   * An out-of-range gather/scatterAdd index of the last call, as the reference interpreter words
-   * it. The kernels never touch memory for such an index (a zero row, a skipped update) and
-   * record the first one; the results of that call are not handed out. Concurrent
+   * An out-of-range gather/scatterAdd index or sparse coordinate of the last call, as the
+   * reference interpreter words it. The kernels never touch memory for such an index (a zero
+   * row, a skipped update or nonzero) and record the first one; the results of that call are not
+   * handed out. Concurrent
    * {@link #invoke}s of one entry share the record (as they share the code), so under races the
    * report may name another call's index.
    */
@@ -120,11 +123,17 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
       return;
     }
     long op = status.get(JAVA_LONG, 0);
-    long index = status.get(JAVA_LONG, 8);
-    long rows = status.get(JAVA_LONG, 16);
     status.set(JAVA_LONG, 0, 0);
-    throw new IndexOutOfBoundsException((op == 2 ? "scatterAdd" : "gather") + ": index " + index
-        + " is out of range for a table of " + rows + " rows");
+    if (op <= 2) { // a library built before the sparse ops has only these three slots
+      throw new IndexOutOfBoundsException((op == 2 ? "scatterAdd" : "gather") + ": index "
+          + status.getAtIndex(JAVA_LONG, 1) + " is out of range for a table of "
+          + status.getAtIndex(JAVA_LONG, 2) + " rows");
+    }
+    String name = op == 3 ? "sparseMatmul" : op == 4 ? "sparseToDense" : "sparseGather";
+    throw new IndexOutOfBoundsException(name + ": nonzero " + status.getAtIndex(JAVA_LONG, 1) + " at ("
+        + status.getAtIndex(JAVA_LONG, 2) + ", " + status.getAtIndex(JAVA_LONG, 3)
+        + ") is out of range for a sparse matrix of shape [" + status.getAtIndex(JAVA_LONG, 4) + ", "
+        + status.getAtIndex(JAVA_LONG, 5) + "]");
   }
 
   public String symbol() {
@@ -185,10 +194,6 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
     }
   }
 
-  /**
-   * Calls the entry point on native memory the caller laid out per the convention: no copies.
-   * The memory must stay valid for the call.
-   */
   /** {@code void(ptr buffers, ptr sizes, ptr workspace, ptr optimizer)}: {@code <symbol>.run}. */
   public static final FunctionDescriptor RUN = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS);
   /** {@code i64(ptr sizes)}: {@code <symbol>.workspace}. */
@@ -218,7 +223,7 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
     try {
       h.invokeExact(buffers, sizes, workspace, optimizer);
     } catch (Throwable t) {
-      throw new LlvmException("calling native entry point " + symbol + ".run failed: " + t, t);
+      throw new NativeCodeException("calling native entry point " + symbol + ".run failed: " + t, t);
     }
     ParallelFor.rethrowFailure(symbol);
     checkStatus();
@@ -234,10 +239,78 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
     try {
       return (long) h.invokeExact(sizes);
     } catch (Throwable t) {
-      throw new LlvmException("calling native function " + symbol + ".workspace failed: " + t, t);
+      throw new NativeCodeException("calling native function " + symbol + ".workspace failed: " + t, t);
     }
   }
 
+  /**
+   * The module's {@code kiln_direct_call(run, buffers, sizes, workspace, optimizer, slots, count,
+   * a0 … a7)}: stores {@code a<i>} at {@code buffers[slots[i]]} for {@code i < count}, then runs.
+   */
+  public static final FunctionDescriptor DIRECT = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+      ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+  /** How many buffers {@link #runDirect} can take as heap arrays. */
+  public static final int DIRECT_ARGS = 8;
+
+  private MethodHandle directHandle; // null until looked up; NO_DIRECT when the module has none
+  private MemorySegment runAddress;
+  private MemorySegment poolSlot; // the module's parallel-for pointer; NULL when it has none
+  private static final MethodHandle NO_DIRECT = java.lang.invoke.MethodHandles.constant(Object.class, null);
+
+  /**
+   * Runs {@code <symbol>.run} with the buffers {@code slots[i]} (a native i64 array) taken from
+   * {@code heap[i]}, which may be segments over Java arrays: one critical downcall, so the kernels
+   * read and write the arrays in place (the GC waits for the call). Possible only while the
+   * module runs every loop on the calling thread (its pool pointer null: a 1-thread pool), since a
+   * critical call may not call back into Java; returns false, having run nothing, otherwise, or
+   * when the module predates {@code kiln_direct_call}, or for more than {@value #DIRECT_ARGS}.
+   */
+  @Override
+  public boolean runDirect(MemorySegment buffers, MemorySegment sizes, MemorySegment workspace,
+      MemorySegment optimizer, MemorySegment slots, MemorySegment[] heap) {
+    if (heap.length > DIRECT_ARGS || module.isClosed()) {
+      return false;
+    }
+    MethodHandle h = directHandle;
+    if (h == null) {
+      h = directHandle = lookUpDirect();
+    }
+    if (h == NO_DIRECT || (poolSlot != MemorySegment.NULL && !poolSlot.get(ADDRESS, 0).equals(MemorySegment.NULL))) {
+      return false;
+    }
+    MemorySegment[] a = new MemorySegment[DIRECT_ARGS];
+    java.util.Arrays.fill(a, MemorySegment.NULL);
+    System.arraycopy(heap, 0, a, 0, heap.length);
+    try {
+      h.invokeExact(runAddress, buffers, sizes, workspace, optimizer, slots, (long) heap.length,
+          a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    } catch (Throwable t) {
+      throw new NativeCodeException("calling native entry point " + symbol + ".run failed: " + t, t);
+    }
+    checkStatus();
+    return true;
+  }
+
+  private MethodHandle lookUpDirect() {
+    MemorySegment trampoline;
+    try {
+      trampoline = module.address("kiln_direct_call");
+      runAddress = module.address(symbol + ".run");
+    } catch (NativeCodeException e) {
+      return NO_DIRECT;
+    }
+    try {
+      poolSlot = module.address(ParallelFor.IMPL).reinterpret(ADDRESS.byteSize());
+    } catch (NativeCodeException e) {
+      poolSlot = MemorySegment.NULL; // no parallel loops: always inline
+    }
+    return Linker.nativeLinker().downcallHandle(trampoline, DIRECT, Linker.Option.critical(true));
+  }
+
+  /**
+   * Calls the entry point on native memory the caller laid out per the convention: no copies.
+   * The memory must stay valid for the call.
+   */
   public void invoke(MemorySegment buffers, MemorySegment sizes) {
     if (module.isClosed()) {
       throw new IllegalStateException("native entry point " + symbol + " belongs to closed LLVM module '"
@@ -246,7 +319,7 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
     try {
       handle.invokeExact(buffers, sizes);
     } catch (Throwable t) {
-      throw new LlvmException("calling native entry point " + symbol + " failed: " + t, t);
+      throw new NativeCodeException("calling native entry point " + symbol + " failed: " + t, t);
     }
     ParallelFor.rethrowFailure(symbol);
     checkStatus();

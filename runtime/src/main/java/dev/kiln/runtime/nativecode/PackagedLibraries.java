@@ -1,4 +1,4 @@
-package dev.kiln.runtime.llvm;
+package dev.kiln.runtime.nativecode;
 
 import dev.kiln.runtime.NativeCode;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * written to a temporary file and renamed into place, so processes sharing the folder never see half
  * a file and a changed library never reuses a stale one.
  */
-final class PackagedLibraries {
+public final class PackagedLibraries {
   private static final System.Logger LOG = System.getLogger(PackagedLibraries.class.getName());
   /** Loaded libraries by content hash: each is opened, and logged, once per process. */
   private static final Map<String, AotLibrary> LOADED = new ConcurrentHashMap<>();
@@ -34,7 +34,7 @@ final class PackagedLibraries {
   private PackagedLibraries() {}
 
   /** The library for this host beside {@code model}, whose IR resource is {@code irResource}; null if none. */
-  static NativeCode.Packaged find(Class<?> model, String irResource) {
+  public static NativeCode.Packaged find(Class<?> model, String irResource) {
     return find(model, irResource, HostCpu.targets());
   }
 
@@ -68,7 +68,7 @@ final class PackagedLibraries {
     try (InputStream in = url.openStream()) {
       bytes = in.readAllBytes();
     } catch (IOException e) {
-      throw new LlvmException("reading the ahead-of-time library " + name + " failed: " + e.getMessage() + ".", e);
+      throw new NativeCodeException("reading the ahead-of-time library " + name + " failed: " + e.getMessage() + ".", e);
     }
     String hash = sha256(bytes);
     AotLibrary library = LOADED.computeIfAbsent(hash, h -> {
@@ -100,7 +100,7 @@ final class PackagedLibraries {
       }
       return file;
     } catch (IOException | UnsupportedOperationException e) {
-      throw new LlvmException("copying the ahead-of-time library " + name + " to " + file + " failed: " + e
+      throw new NativeCodeException("copying the ahead-of-time library " + name + " to " + file + " failed: " + e
           + "; set KILN_CACHE to a writable folder.", e);
     }
   }

@@ -1,4 +1,4 @@
-package dev.kiln.runtime.llvm;
+package dev.kiln.runtime.nativecode;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -94,6 +94,28 @@ public final class ParallelFor {
     return threads;
   }
 
+  /** The exported pointer through which a generated module reaches its pool (null: serial). */
+  public static final String IMPL = "kiln.parallel_for.impl";
+
+  /**
+   * Points {@code library}'s parallel loops at this pool, when it has one to give: a 1-thread
+   * pool leaves the pointer null, so the module runs every loop inline and never calls back into
+   * Java (which also allows {@link NativeEntry}'s zero-copy critical calls). A module without
+   * parallel loops has no such pointer and needs nothing.
+   */
+  public void install(NativeLibrary library) {
+    if (threads == 1) {
+      return;
+    }
+    MemorySegment slot;
+    try {
+      slot = library.address(IMPL);
+    } catch (NativeCodeException e) {
+      return; // hand-written IR, or a model with no loop worth splitting
+    }
+    slot.reinterpret(ADDRESS.byteSize()).set(ADDRESS, 0, stub);
+  }
+
   /** The native address of this pool's {@code kiln_parallel_for}. */
   public MemorySegment stub() {
     return stub;
@@ -168,7 +190,7 @@ public final class ParallelFor {
     Throwable t = FAILURE.get();
     if (t != null) {
       FAILURE.remove();
-      throw new LlvmException("a kiln_parallel_for inside native entry point " + entry + " failed: " + t, t);
+      throw new NativeCodeException("a kiln_parallel_for inside native entry point " + entry + " failed: " + t, t);
     }
   }
 }
