@@ -29,11 +29,13 @@ done
 # PyTorch 1.13 CPU (Debian), with libopenblas0-pthread installed: without it Debian points
 # libblas.so.3 at the reference BLAS (~7 GFLOP/s) and torch is 40x slower. This environment forces
 # OPENBLAS_CORETYPE=Haswell, which makes torch's OpenBLAS use half-speed AVX2 kernels on this Zen 5;
-# name the AVX-512 kernels for this command only. Its sgemm lines are the OpenBLAS peer.
+# name the AVX-512 kernels for this command only. torch.set_num_threads(N) sets its threads; its
+# OpenBLAS stays at 1 thread, since torch calls it from its own parallel regions and both at N
+# oversubscribe the cores (../shared/notes/peers.md). The 2-thread OpenBLAS peer is OpenBlasBench.
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   : > "$out/pytorch.txt"
   for n in "${threads[@]}"; do
-    OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS="$n" /usr/bin/python3 bench/pytorch_peers.py "$n" \
+    OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch_peers.py "$n" \
       | tee -a "$out/pytorch.txt"
   done
 else
