@@ -1,17 +1,12 @@
 package dev.kiln.runtime;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.kiln.dsl.DType;
+import dev.kiln.runtime.nativecode.NativeEntry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -62,7 +57,7 @@ public final class NativeState {
   public synchronized void pull() {
     if (!javaCurrent) {
       for (int i = 0; i < variables.length; i++) {
-        copyOut(resident[i], variables[i]);
+        NativeEntry.copyOut(resident[i], variables[i]);
       }
       javaCurrent = true;
     }
@@ -106,7 +101,7 @@ public final class NativeState {
     }
     if (!nativeCurrent) {
       for (int i = 0; i < variables.length; i++) {
-        copyIn(variables[i], resident[i]);
+        NativeEntry.copyIn(variables[i], resident[i]);
       }
       nativeCurrent = true;
     }
@@ -120,7 +115,7 @@ public final class NativeState {
     if (!runInPlace(c, inputs, results, record)) {
       int slot = 0;
       for (NDArray a : inputs) {
-        copyIn(a, c.buffer(slot++, a));
+        NativeEntry.copyIn(a, c.buffer(slot++, a));
       }
       slot += variables.length;
       for (NDArray a : results) {
@@ -134,7 +129,7 @@ public final class NativeState {
       slot = inputs.length + variables.length;
       for (NDArray a : results) {
         if (a != null) {
-          copyOut(c.slots[slot], a);
+          NativeEntry.copyOut(c.slots[slot], a);
         }
         slot++;
       }
@@ -234,42 +229,5 @@ public final class NativeState {
 
   private static long bytes(NDArray a) {
     return (long) a.size() * a.dtype().byteSize();
-  }
-
-  private static void copyIn(NDArray a, MemorySegment dst) {
-    Object src = a.storage();
-    int n = a.size();
-    if (a.dtype() == DType.BOOL) {
-      boolean[] b = (boolean[]) src;
-      for (int i = 0; i < n; i++) {
-        dst.set(JAVA_BYTE, i, b[i] ? (byte) 1 : 0);
-      }
-    } else {
-      MemorySegment.copy(src, 0, dst, layout(a.dtype()), 0, n);
-    }
-  }
-
-  private static void copyOut(MemorySegment src, NDArray a) {
-    Object dst = a.storage();
-    int n = a.size();
-    if (a.dtype() == DType.BOOL) {
-      boolean[] b = (boolean[]) dst;
-      for (int i = 0; i < n; i++) {
-        b[i] = src.get(JAVA_BYTE, i) != 0;
-      }
-    } else {
-      MemorySegment.copy(src, layout(a.dtype()), 0, dst, 0, n);
-    }
-  }
-
-  private static ValueLayout layout(DType dtype) {
-    return switch (dtype) {
-      case F32 -> JAVA_FLOAT;
-      case F64 -> JAVA_DOUBLE;
-      case I32 -> JAVA_INT;
-      case I64 -> JAVA_LONG;
-      case BOOL, I8, U8 -> JAVA_BYTE;
-      case I16, F16, BF16 -> JAVA_SHORT;
-    };
   }
 }

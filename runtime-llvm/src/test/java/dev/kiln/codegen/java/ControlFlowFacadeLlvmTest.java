@@ -3,13 +3,11 @@ package dev.kiln.codegen.java;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.codegen.llvm.LlvmBackend;
 import dev.kiln.compiler.ir.Dim;
 import dev.kiln.compiler.ir.GraphBuilder;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Shape;
 import dev.kiln.compiler.model.CompiledModel;
-import dev.kiln.compiler.model.GeneratedFile;
 import dev.kiln.compiler.model.ModelSpec;
 import dev.kiln.compiler.ops.ControlFlow;
 import dev.kiln.compiler.ops.Emit;
@@ -20,7 +18,6 @@ import dev.kiln.runtime.NDArray;
 import dev.kiln.runtime.Optimizers;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -58,16 +55,9 @@ class ControlFlowFacadeLlvmTest {
 
   @Test
   void aRecurrentModelRunsTheSameOnJavaAndLlvm() throws Exception {
-    CompiledModel model = rnn();
-    assertEquals(java.util.Set.of(), LlvmBackend.missingOps(model));
-    List<GeneratedFile> files = new ArrayList<>(JavaBackend.generate(model));
-    assertTrue(files.getFirst().content().contains("nativeState.call(\"kiln_Rnn_loss_train\""),
-        "the facade takes the native path");
-    files.addAll(LlvmBackend.generate(model));
-    Class<?> cls = InMemoryJavac.compileAndLoad(files, "test.loop.RnnCompiled");
-    Method create = cls.getMethod("create", long.class, Backend.class);
-    Object onJava = create.invoke(null, 3L, Backend.JAVA);
-    Object onLlvm = create.invoke(null, 3L, Backend.LLVM);
+    BothBackends both = BothBackends.create(rnn(), 3L);
+    Object onJava = both.onJava();
+    Object onLlvm = both.onLlvm();
     SplittableRandom rng = new SplittableRandom(11);
     // Lengths 1 (no step past h0's row), 3 and 9 (tapes past their first 4 rows), two batches.
     for (int[] tb : new int[][] {{1, 2}, {9, 4}, {3, 2}}) {
@@ -75,8 +65,8 @@ class ControlFlowFacadeLlvmTest {
       assertClose(floats(call(onJava, "logits", xs)), floats(call(onLlvm, "logits", xs)));
     }
 
-    Object javaTrainer = cls.getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onJava, Optimizers.sgd(0.1f));
-    Object llvmTrainer = cls.getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onLlvm, Optimizers.sgd(0.1f));
+    Object javaTrainer = onJava.getClass().getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onJava, Optimizers.sgd(0.1f));
+    Object llvmTrainer = onLlvm.getClass().getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onLlvm, Optimizers.sgd(0.1f));
     float[] javaLosses = new float[6];
     float[] llvmLosses = new float[6];
     for (int i = 0; i < 6; i++) {

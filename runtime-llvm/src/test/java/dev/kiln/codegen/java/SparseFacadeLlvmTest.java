@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.codegen.llvm.LlvmBackend;
 import dev.kiln.compiler.ir.Dim;
 import dev.kiln.compiler.ir.GraphBuilder;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Shape;
 import dev.kiln.compiler.model.CompiledModel;
-import dev.kiln.compiler.model.GeneratedFile;
 import dev.kiln.compiler.model.ModelSpec;
 import dev.kiln.compiler.ops.Emit;
 import dev.kiln.compiler.passes.KilnCompiler;
@@ -55,16 +53,9 @@ class SparseFacadeLlvmTest {
 
   @Test
   void aSparseInputRunsTheSameOnJavaAndLlvm() throws Exception {
-    CompiledModel model = bagOfWords();
-    assertEquals(java.util.Set.of(), LlvmBackend.missingOps(model));
-    List<GeneratedFile> files = new ArrayList<>(JavaBackend.generate(model));
-    assertTrue(files.getFirst().content().contains("nativeState.call(\"kiln_BagOfWords_loss_train\""),
-        "the facade takes the native path");
-    files.addAll(LlvmBackend.generate(model));
-    Class<?> cls = InMemoryJavac.compileAndLoad(files, "test.sparse.BagOfWordsCompiled");
-    Method create = cls.getMethod("create", long.class, Backend.class);
-    Object onJava = create.invoke(null, 5L, Backend.JAVA);
-    Object onLlvm = create.invoke(null, 5L, Backend.LLVM);
+    BothBackends both = BothBackends.create(bagOfWords(), 5L);
+    Object onJava = both.onJava();
+    Object onLlvm = both.onLlvm();
 
     // Example 0 repeats word 0 (it adds up), example 1 has no words, coordinates out of order.
     SparseNDArray words = SparseNDArray.of(new long[] {0, 0, 2, 5, 0, 0, 3, 1, 4, 3, 2, 2, 3, 5, 0, 4},
@@ -79,8 +70,8 @@ class SparseFacadeLlvmTest {
 
     // A few SGD steps: the native step (forward, backward through the adjoint product, update)
     // follows the Java one.
-    Object javaTrainer = cls.getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onJava, Optimizers.sgd(0.5f));
-    Object llvmTrainer = cls.getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onLlvm, Optimizers.sgd(0.5f));
+    Object javaTrainer = onJava.getClass().getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onJava, Optimizers.sgd(0.5f));
+    Object llvmTrainer = onLlvm.getClass().getMethod("trainer", dev.kiln.runtime.Optimizer.class).invoke(onLlvm, Optimizers.sgd(0.5f));
     float[] javaLosses = new float[4];
     float[] llvmLosses = new float[4];
     for (int i = 0; i < 4; i++) {

@@ -337,7 +337,8 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
     return s;
   }
 
-  private static void copyIn(NDArray a, MemorySegment dst) {
+  /** Copies {@code a}'s elements into {@code dst} in the convention's layout (bool as 0/1 bytes). */
+  public static void copyIn(NDArray a, MemorySegment dst) {
     Object src = a.storage();
     int n = a.size();
     if (a.dtype() == DType.BOOL) {
@@ -350,7 +351,8 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
     }
   }
 
-  private static void copyOut(MemorySegment src, NDArray a) {
+  /** Copies {@code a}'s elements back from {@code src}, laid out as {@link #copyIn} writes them. */
+  public static void copyOut(MemorySegment src, NDArray a) {
     Object dst = a.storage();
     int n = a.size();
     if (a.dtype() == DType.BOOL) {
