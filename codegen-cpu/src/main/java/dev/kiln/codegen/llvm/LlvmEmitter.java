@@ -675,11 +675,11 @@ final class LlvmEmitter {
       // unlike the reference's compare-and-select chain, with the same result (NaN if any is NaN;
       // maxnum may order -0 and +0 either way, and either zero shifts every element alike).
       String nanVar = f.var("nan", "i1", "false");
-      // nnan lets it vectorize: with a NaN present its value is poison, but then the select below
-      // never picks it
+      // nnan nsz let it vectorize: with a NaN present its value is poison, but then the select
+      // below never picks it; the sign of a zero maximum does not matter (above)
       String maxnum = "llvm.maxnum." + LlvmTypes.suffix(ct);
       f.module().declare("declare " + ct + " @" + maxnum + "(" + ct + ", " + ct + ")");
-      f.store(ct, f.let("max", "call nnan " + ct + " @" + maxnum + "(" + ct + " " + f.load(ct, maxVar) + ", "
+      f.store(ct, f.let("max", "call nnan nsz " + ct + " @" + maxnum + "(" + ct + " " + f.load(ct, maxVar) + ", "
           + ct + " " + v + ")"), maxVar);
       f.store("i1", f.let("nan", "or i1 " + f.load("i1", nanVar) + ", " + f.let("isnan", "fcmp uno " + ct + " "
           + v + ", " + v)), nanVar);
