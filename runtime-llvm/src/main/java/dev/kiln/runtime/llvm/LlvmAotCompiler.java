@@ -73,19 +73,8 @@ public final class LlvmAotCompiler implements AotCompiler {
       LlvmNatives.check(LLVMRunPasses(module, "default<O3>", tm, passOptions),
           "optimising LLVM IR module '" + moduleName + "' for " + target.id());
 
-      LLVMMemoryBufferRef out = new LLVMMemoryBufferRef();
-      BytePointer emitError = new BytePointer((Pointer) null);
-      if (LLVMTargetMachineEmitToMemoryBuffer(tm, module, fileType, emitError, out) != 0) {
-        throw new LlvmException("emitting " + target.id() + " machine code for LLVM IR module '" + moduleName
-            + "' failed: " + LlvmNatives.take(emitError).strip().lines().findFirst().orElse("") + ".");
-      }
-      try {
-        byte[] object = new byte[(int) LLVMGetBufferSize(out)];
-        LLVMGetBufferStart(out).get(object);
-        return object;
-      } finally {
-        LLVMDisposeMemoryBuffer(out);
-      }
+      return LlvmNatives.emit(tm, module, fileType,
+          target.id() + " machine code for LLVM IR module '" + moduleName + "'");
     } finally {
       if (passOptions != null) {
         LLVMDisposePassBuilderOptions(passOptions);

@@ -198,19 +198,7 @@ public final class LlvmJit {
       LlvmNatives.check(LLVMRunPasses(module, options.passes(), tm, passOptions),
           "optimising LLVM IR module '" + moduleName + "' with " + options.passes());
 
-      LLVMMemoryBufferRef out = new LLVMMemoryBufferRef();
-      BytePointer emitError = new BytePointer((Pointer) null);
-      if (LLVMTargetMachineEmitToMemoryBuffer(tm, module, fileType, emitError, out) != 0) {
-        throw new LlvmException("emitting machine code for LLVM IR module '" + moduleName + "' failed: "
-            + firstLine(LlvmNatives.take(emitError)) + ".");
-      }
-      try {
-        byte[] object = new byte[(int) LLVMGetBufferSize(out)];
-        LLVMGetBufferStart(out).get(object);
-        return object;
-      } finally {
-        LLVMDisposeMemoryBuffer(out);
-      }
+      return LlvmNatives.emit(tm, module, fileType, "machine code for LLVM IR module '" + moduleName + "'");
     } finally {
       if (passOptions != null) {
         LLVMDisposePassBuilderOptions(passOptions);

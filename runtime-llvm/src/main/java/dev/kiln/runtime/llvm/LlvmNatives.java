@@ -3,7 +3,11 @@ package dev.kiln.runtime.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.llvm.LLVM.LLVMErrorRef;
+import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
+import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMTargetMachineRef;
 
 /**
  * Loads the bytedeco LLVM natives once, initialises the host target, and answers facts about the
@@ -84,6 +88,26 @@ final class LlvmNatives {
         LLVMDisposeErrorMessage(m);
       }
       throw new LlvmException(what + " failed: " + text.strip().replace('\n', ' ') + ".");
+    }
+  }
+
+  /**
+   * The object code (or assembly, by {@code fileType}) {@code tm} makes of {@code module};
+   * {@code what} names it in the one-sentence error ("x86-64-v3 machine code for LLVM IR module 'M'").
+   */
+  static byte[] emit(LLVMTargetMachineRef tm, LLVMModuleRef module, int fileType, String what) {
+    LLVMMemoryBufferRef out = new LLVMMemoryBufferRef();
+    BytePointer error = new BytePointer((Pointer) null);
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, module, fileType, error, out) != 0) {
+      throw new LlvmException("emitting " + what + " failed: "
+          + take(error).strip().lines().findFirst().orElse("") + ".");
+    }
+    try {
+      byte[] object = new byte[(int) LLVMGetBufferSize(out)];
+      LLVMGetBufferStart(out).get(object);
+      return object;
+    } finally {
+      LLVMDisposeMemoryBuffer(out);
     }
   }
 
