@@ -51,7 +51,10 @@ public final class GettingStarted {
   record Result(float lossBefore, float lossAfter, float accuracy) {}
 
   static Result train(Dataset train, Dataset test, int epochs) {
-    var model = TwoDigitsCompiled.create(1);
+    return train(TwoDigitsCompiled.create(1), train, test, epochs);
+  }
+
+  static Result train(TwoDigitsCompiled model, Dataset train, Dataset test, int epochs) {
     float before = model.loss(test.images(), test.labels());
     var sgd = model.trainer(Optimizers.sgd(0.5f));
     var rng = new SplittableRandom(1);
