@@ -31,15 +31,23 @@ final class LlvmParallel {
 
   /** The module's one dispatcher of parallel loops: through {@link #IMPL}, or serially when it is null. */
   static String helper(Module module) {
-    module.global(IMPL, IMPL, name -> "; the runtime's pool (null: run every loop serially, here)\n@"
+    module.global(IMPL, IMPL, name -> "; a pool of the runtime's to use instead of the module's own (tests)\n@"
         + IMPL + " = global ptr null, align 8\n");
+    String pool = NativePool.define(module);
     return module.global("kiln.parallel_for", "kiln.parallel_for", name ->
         "; every parallel loop of this module starts here (one place to redirect it)\n"
             + "define internal void " + name + "(ptr %fn, ptr %ctx, i64 %n) {\n"
             + "entry:\n"
             + "  %impl = load ptr, ptr @" + IMPL + ", align 8\n"
-            + "  %serial = icmp eq ptr %impl, null\n"
-            + "  br i1 %serial, label %here, label %pool\n"
+            + "  %own = icmp eq ptr %impl, null\n"
+            + "  br i1 %own, label %native, label %pool\n"
+            + "native:\n"
+            + "  %t = load i32, ptr @kiln.pool.threads, align 4\n"
+            + "  %many = icmp ugt i32 %t, 1\n"
+            + "  br i1 %many, label %threads, label %here\n"
+            + "threads:\n"
+            + "  call void " + pool + "(ptr %fn, ptr %ctx, i64 %n, i32 %t)\n"
+            + "  ret void\n"
             + "here:\n"
             + "  call void %fn(ptr %ctx, i64 0, i64 %n)\n"
             + "  ret void\n"

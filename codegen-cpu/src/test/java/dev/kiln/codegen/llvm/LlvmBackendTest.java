@@ -44,7 +44,9 @@ class LlvmBackendTest {
     // Each entry point: the wrapper allocating a workspace, and the workspace-taking .run.
     assertTrue(ir.contains("define void @kiln_direct_call(ptr %run, ptr %buffers, ptr %sizes, ptr %workspace,"
         + " ptr %optimizer, ptr %slots, i64 %count, ptr %a0,"), "the zero-copy trampoline is missing");
-    assertEquals(9, count(ir, Pattern.compile("(?m)^define void @")), "4 entries × 2, and kiln_direct_call");
+    assertTrue(ir.contains("define void @kiln_pool_stop() {"), "the module's pool cannot be stopped");
+    assertEquals(10, count(ir, Pattern.compile("(?m)^define void @")),
+        "4 entries × 2, kiln_direct_call and kiln_pool_stop");
   }
 
   @Test

@@ -149,10 +149,27 @@ public final class JitModule implements NativeLibrary, AutoCloseable {
     }
   }
 
+  /** Joins the module's own pool threads (if it started any), which run in the code freed next. */
+  private void stopPool() {
+    MemorySegment stop;
+    try {
+      stop = address("kiln_pool_stop");
+    } catch (LlvmException e) {
+      return; // no parallel loops
+    }
+    try {
+      java.lang.foreign.Linker.nativeLinker().downcallHandle(stop, java.lang.foreign.FunctionDescriptor.ofVoid())
+          .invokeExact();
+    } catch (Throwable t) {
+      throw new LlvmException("stopping the thread pool of LLVM module '" + name + "' failed: " + t, t);
+    }
+  }
+
   /** Frees the code; callers must not be running any of its entry points. */
   @Override
   public synchronized void close() {
     if (!closed) {
+      stopPool();
       closed = true;
       LLVMConsumeError(LLVMOrcDisposeLLJIT(jit));
       SESSION_ERRORS.remove(tag.address());

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.llvm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,8 +116,9 @@ class AotCompilerTest {
     AotLibrary lib = load("par_tanh", LlvmBackend.generate(model).get(0).content(), AotTarget.X86_64_V3);
     MemorySegment impl = lib.address(AotLibrary.PARALLEL_FOR_IMPL).reinterpret(8);
     ParallelFor pool = ParallelFor.defaultPool();
-    assertEquals(pool.threads() > 1 ? pool.stub().address() : 0, impl.get(ADDRESS, 0).address(),
-        "the loader points the module's parallel loops at the default pool, unless it has 1 thread");
+    assertEquals(0, impl.get(ADDRESS, 0).address(), "the module runs its loops on its own pool");
+    assertEquals(pool.threads(), lib.address(ParallelFor.NATIVE_THREADS).reinterpret(4).get(JAVA_INT, 0),
+        "the loader sizes the module's own pool as the default pool");
 
     float[] x = new float[400 * 300]; // past the emitter's threshold for splitting a map
     for (int i = 0; i < x.length; i++) {
@@ -133,10 +135,16 @@ class AotCompilerTest {
     float[] pooled = tanh(lib, symbol, x);
     assertEquals(1, calls.get());
 
-    impl.set(ADDRESS, 0, MemorySegment.NULL); // no pool: the library runs the loop itself
-    float[] serial = tanh(lib, symbol, x);
+    impl.set(ADDRESS, 0, MemorySegment.NULL); // the library's own pool again
+    float[] own = tanh(lib, symbol, x);
     assertEquals(1, calls.get());
+    assertArrayEquals(pooled, own);
+    MemorySegment threads = lib.address(ParallelFor.NATIVE_THREADS).reinterpret(4);
+    threads.set(JAVA_INT, 0, 1); // no pool: the library runs the loop inline
+    float[] serial = tanh(lib, symbol, x);
     assertArrayEquals(pooled, serial);
+    threads.set(JAVA_INT, 0, 3); // three threads: two native workers
+    assertArrayEquals(pooled, tanh(lib, symbol, x));
     for (int i = 0; i < x.length; i += 97) {
       assertEquals(Math.tanh(x[i]) * 3 + x[i], serial[i], 1e-5, "element " + i);
     }

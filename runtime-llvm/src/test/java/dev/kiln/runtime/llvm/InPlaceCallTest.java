@@ -26,33 +26,37 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The zero-copy path ({@code NativeState} → {@code NativeEntry.runDirect} →
- * {@code kiln_direct_call}): on a 1-thread pool the kernels read the feeds' and write the
- * results' Java arrays in place, with exactly the results of the copying path a 2-thread pool
- * takes (its loops split over the pool; the emitter's results do not depend on the split).
+ * {@code kiln_direct_call}): on 1 thread and on the module's own 2-thread pool the kernels read
+ * the feeds' and write the results' Java arrays in place, with exactly the results of the
+ * copying path ({@code NativeEntry.call}; the emitter's results do not depend on the split).
  */
 class InPlaceCallTest {
   private static final CompiledModel MODEL = model();
 
   @Test
-  void inPlaceCallsGiveTheCopyingPathsResultsBitForBit() {
+  void inPlaceCallsOnOneAndTwoThreadsGiveTheCopyingPathsResultsBitForBit() {
     try (JitModule one = jit(1).compile("InPlace1", ir()); JitModule two = jit(2).compile("InPlace2", ir())) {
       for (int batch : new int[] {1, 7, 400}) { // 400 × 300 elements: the map splits on 2 threads
-        Run inPlace = run(one, batch);
-        Run copied = run(two, batch);
-        assertEquals(MODEL.entryPoints().size(), inPlace.state.inPlaceCalls(), "batch " + batch);
-        assertEquals(0, copied.state.inPlaceCalls(), "batch " + batch);
-        for (int i = 0; i < inPlace.results.size(); i++) {
-          assertArrayEquals(copied.results.get(i).floats(), inPlace.results.get(i).floats(),
-              "result " + i + " at batch " + batch);
+        Run serial = run(one, batch, true);
+        Run pooled = run(two, batch, true);
+        Run copied = run(two, batch, false);
+        assertEquals(MODEL.entryPoints().size(), serial.state.inPlaceCalls(), "batch " + batch);
+        assertEquals(MODEL.entryPoints().size(), pooled.state.inPlaceCalls(), "batch " + batch);
+        for (int i = 0; i < copied.results.size(); i++) {
+          assertArrayEquals(copied.results.get(i).floats(), serial.results.get(i).floats(),
+              "result " + i + " at batch " + batch + ", 1 thread");
+          assertArrayEquals(copied.results.get(i).floats(), pooled.results.get(i).floats(),
+              "result " + i + " at batch " + batch + ", 2 threads");
         }
-        assertTrue(inPlace.results.stream().anyMatch(r -> nonZero(r.floats())), "all-zero results prove nothing");
+        assertTrue(serial.results.stream().anyMatch(r -> nonZero(r.floats())), "all-zero results prove nothing");
       }
     }
   }
 
   private record Run(NativeState state, List<NDArray> results) {}
 
-  private static Run run(JitModule module, int batch) {
+  /** Every entry point at {@code batch}; through {@code NativeState} (in place) or {@code NativeEntry.call} (copying). */
+  private static Run run(JitModule module, int batch, boolean inPlace) {
     SplittableRandom rng = new SplittableRandom(batch);
     NDArray w = random(rng, 300, 64);
     NativeState state = new NativeState(module::entry, w);
@@ -66,7 +70,12 @@ class InPlaceCallTest {
           results.add(NDArray.zeros(b.dtype(), JitVsInterpreter.shape(b.node(), batch)));
         }
       }
-      state.call(LlvmBackend.symbol(MODEL, ep), new NDArray[] {x}, results.toArray(NDArray[]::new), null, batch);
+      if (inPlace) {
+        state.call(LlvmBackend.symbol(MODEL, ep), new NDArray[] {x}, results.toArray(NDArray[]::new), null, batch);
+      } else {
+        module.entry(LlvmBackend.symbol(MODEL, ep)).call(new NDArray[] {x}, new NDArray[] {w},
+            results.toArray(NDArray[]::new), batch);
+      }
       all.addAll(results);
     }
     return new Run(state, all);

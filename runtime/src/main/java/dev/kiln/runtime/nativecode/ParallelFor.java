@@ -1,6 +1,7 @@
 package dev.kiln.runtime.nativecode;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -97,23 +98,30 @@ public final class ParallelFor {
   /** The exported pointer through which a generated module reaches its pool (null: serial). */
   public static final String IMPL = "kiln.parallel_for.impl";
 
+  /** The exported i32 a generated module's own thread pool takes its size from (1: inline). */
+  public static final String NATIVE_THREADS = "kiln.pool.threads";
+
   /**
-   * Points {@code library}'s parallel loops at this pool, when it has one to give: a 1-thread
-   * pool leaves the pointer null, so the module runs every loop inline and never calls back into
-   * Java (which also allows {@link NativeEntry}'s zero-copy critical calls). A module without
-   * parallel loops has no such pointer and needs nothing.
+   * Sizes {@code library}'s own native thread pool (pthreads inside the generated module, so its
+   * parallel loops never call back into Java) to this pool's thread count. A module without
+   * parallel loops has no pool and needs nothing. This Java pool itself serves code that calls
+   * {@code kiln_parallel_for} or is handed {@link #stub()} through {@value #IMPL}.
    */
   public void install(NativeLibrary library) {
+    try {
+      library.address(NATIVE_THREADS).reinterpret(JAVA_INT.byteSize()).set(JAVA_INT, 0, threads);
+      return;
+    } catch (NativeCodeException e) {
+      // code generated before modules had their own pool: lend it this one, as then
+    }
     if (threads == 1) {
       return;
     }
-    MemorySegment slot;
     try {
-      slot = library.address(IMPL);
+      library.address(IMPL).reinterpret(ADDRESS.byteSize()).set(ADDRESS, 0, stub);
     } catch (NativeCodeException e) {
-      return; // hand-written IR, or a model with no loop worth splitting
+      // hand-written IR, or a model with no loop worth splitting
     }
-    slot.reinterpret(ADDRESS.byteSize()).set(ADDRESS, 0, stub);
   }
 
   /** The native address of this pool's {@code kiln_parallel_for}. */
