@@ -89,7 +89,7 @@ def main():
             t = p[peer]
             best = max(g(o[1]), g(t[1]))
             print(f"| {label}, GFLOP/s | {g(j[1]):.0f} | **{g(l[1]):.0f}** ({100 * g(l[1]) / top:.0f} % of peak) | "
-                  f"{g(o[1]):.0f} | {g(t[1]):.0f} | {100 * g(l[1]) / best:.0f} % |")
+                  f"{g(o[1]):.0f} | {g(t[1]):.0f} | {100 * g(l[1]) / best:.1f} % |")
         moved, copied = 3 * 64 * 2 ** 20, 2 * 64 * 2 ** 20
         bw = lambda b, us: b / us / 1e3
         j = stats(k[("KernelBench.fusedElementwise16M", "JAVA", None)])

@@ -14,10 +14,10 @@ import java.util.Map;
  * The native memory of one model instance on the LLVM backend: each variable resident in a
  * 64-byte aligned native buffer for the instance's life, one workspace for every entry point's
  * intermediates (grown when a bigger batch needs more), and per entry point the buffers feeds and
- * results pass through. A call copies only its feeds in and its results out — and not even those
- * when the module runs on the calling thread alone (a 1-thread pool, {@code -Dkiln.threads=1}):
- * then the kernels read the feeds' and write the results' Java arrays in place through one
- * critical downcall ({@code NativeCode.Entry#runDirect}).
+ * results pass through when they must be copied. Normally nothing is: the kernels read the
+ * feeds' and write the results' Java arrays in place through one critical downcall
+ * ({@code NativeCode.Entry#runDirect}); a call copies its feeds in and its results out only when
+ * the entry cannot take the arrays (a Java pool lent to the module, bool arrays, more than 8).
  *
  * <p><b>Which copy is current.</b> While the instance runs natively the native variables are
  * authoritative once a call has run; the Java {@link NDArray}s of {@link ModelState} are brought
@@ -141,8 +141,9 @@ public final class NativeState {
 
   /**
    * The zero-copy path: the feeds' and results' Java arrays go to the kernels as they are (see
-   * {@code NativeCode.Entry#runDirect}); false when the entry cannot take them (a pool of several
-   * threads, too many arrays, bool arrays, which are not bytes in Java), and the caller copies.
+   * {@code NativeCode.Entry#runDirect}); false when the entry cannot take them (a Java pool lent
+   * to the module, too many arrays, bool arrays, which are not bytes in Java), and the caller
+   * copies.
    */
   private boolean runInPlace(Call c, NDArray[] inputs, NDArray[] results, MemorySegment record) {
     int count = 0;

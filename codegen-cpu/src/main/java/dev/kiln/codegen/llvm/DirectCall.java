@@ -13,8 +13,8 @@ package dev.kiln.codegen.llvm;
  * stored in memory. Passing the feeds and results this way lets the runtime hand the Java arrays
  * themselves to the kernels instead of copying them into native buffers and back on every call
  * (for a 16M-element elementwise chain the copies cost twice the kernel). A critical call must not
- * call back into Java, so the runtime uses this only while the module's parallel-for pointer is
- * null ({@link LlvmParallel#IMPL}: every loop runs on the calling thread).
+ * call back into Java, so the runtime uses this only while the module's loops run on its own
+ * native pool ({@link NativePool}), not on a Java pool lent through {@link LlvmParallel#IMPL}.
  */
 final class DirectCall {
   /** Buffer pointers passed directly; an entry with more heap arrays is copied instead. */

@@ -5,31 +5,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Splitting a kernel's outer loop over the {@code kiln_parallel_for} pool.
+ * Splitting a kernel's outer loop over threads.
  *
- * <p>Contract with the runtime ({@code dev.kiln.runtime.nativecode.ParallelFor}), whose pool the
- * loader stores in the module's {@code @kiln.parallel_for.impl}: {@code impl(fn, ctx, n)} runs
- * {@code fn(ctx, begin, end)} over contiguous chunks covering {@code [0, n)}, on as many threads as
- * the pool has, and returns when all are done. The emitter keeps two promises: chunks
- * write disjoint outputs, and the arithmetic producing each output element does not depend on
- * where the chunk boundaries fall, so results are bit-identical for any thread count.
- *
- * <p>Every call goes through one helper per module, {@code @kiln.parallel_for}, which runs the
- * loop serially while that pointer is null: the same code serves the JIT, ahead-of-time
- * libraries and 1-thread pools, and needs no symbol from outside the module.
+ * <p>Every split loop goes through one helper per module, {@code @kiln.parallel_for(fn, ctx, n)},
+ * which runs {@code fn(ctx, begin, end)} over contiguous chunks covering {@code [0, n)} on the
+ * module's own pool ({@link NativePool}; inline when it has one thread), or on a runtime pool
+ * stored in {@link #IMPL} (a Java pool through an FFM upcall: tests, older modules). The emitter
+ * keeps two promises: chunks write disjoint outputs, and the arithmetic producing each output
+ * element does not depend on where the chunk boundaries fall, so results are bit-identical for
+ * any thread count.
  */
 final class LlvmParallel {
   private LlvmParallel() {}
 
   /**
-   * The exported pointer the runtime stores its pool's {@code kiln_parallel_for(fn, ctx, n)} in;
-   * while it is null (a 1-thread pool, or nobody set it) every loop runs serially on the calling
-   * thread, with no call back into Java — which is what lets the runtime call such a module
-   * through a critical downcall on heap arrays ({@link DirectCall}).
+   * An exported pointer through which the runtime may lend the module a pool of its own
+   * ({@code kiln_parallel_for(fn, ctx, n)}); null, the default, keeps the module's native pool.
    */
   static final String IMPL = "kiln.parallel_for.impl";
 
-  /** The module's one dispatcher of parallel loops: through {@link #IMPL}, or serially when it is null. */
+  /** The module's one dispatcher of parallel loops: its own pool, or the one lent through {@link #IMPL}. */
   static String helper(Module module) {
     module.global(IMPL, IMPL, name -> "; a pool of the runtime's to use instead of the module's own (tests)\n@"
         + IMPL + " = global ptr null, align 8\n");

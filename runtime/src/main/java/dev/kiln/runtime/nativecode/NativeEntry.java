@@ -260,10 +260,11 @@ public final class NativeEntry implements dev.kiln.runtime.NativeCode.Entry {
   /**
    * Runs {@code <symbol>.run} with the buffers {@code slots[i]} (a native i64 array) taken from
    * {@code heap[i]}, which may be segments over Java arrays: one critical downcall, so the kernels
-   * read and write the arrays in place (the GC waits for the call). Possible only while the
-   * module runs every loop on the calling thread (its pool pointer null: a 1-thread pool), since a
-   * critical call may not call back into Java; returns false, having run nothing, otherwise, or
-   * when the module predates {@code kiln_direct_call}, or for more than {@value #DIRECT_ARGS}.
+   * read and write the arrays in place (the GC waits for the call). Possible while the module's
+   * loops run on its own native pool (its {@code kiln.parallel_for.impl} null), since a critical
+   * call may not call back into Java; returns false, having run nothing, when a Java pool is lent
+   * to it, when the module predates {@code kiln_direct_call}, or for more than
+   * {@value #DIRECT_ARGS} arrays.
    */
   @Override
   public boolean runDirect(MemorySegment buffers, MemorySegment sizes, MemorySegment workspace,
